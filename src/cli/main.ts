@@ -1,0 +1,93 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { checkCommand } from "./check-command.js";
+import { CliError } from "./cli-error.js";
+import type { Output } from "./print-findings.js";
+import { verifyCommand } from "./verify-command.js";
+
+export const USAGE = `kaws — keep the PKI of Kubernetes clusters on AWS in git, safely
+
+Usage:
+  kaws verify [--repo DIR] [--ref REF] [--json]
+      Check every invariant on a checkout (or on commit REF). Exit 1 on any error finding.
+  kaws check --base REF --head REF --author LOGIN [--repo DIR] [--json]
+      Evaluate a change as the bot evaluates a pull request, on two local git refs.
+  kaws help
+      Show this text.
+
+Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository.
+`;
+
+interface Streams {
+  readonly stdout: Output;
+  readonly stderr: Output;
+  readonly now?: Date;
+}
+
+const defaultStreams: Streams = {
+  stdout: { write: (text) => void process.stdout.write(text), isTTY: process.stdout.isTTY },
+  stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY },
+};
+
+/** Run one `kaws` command line and return its exit code. */
+export async function main(argv: string[], streams: Streams = defaultStreams): Promise<number> {
+  const [command, ...rest] = argv;
+  const now = streams.now ?? new Date();
+  try {
+    switch (command) {
+      case "verify": {
+        const { values } = parse(rest, {
+          repo: { type: "string" },
+          ref: { type: "string" },
+          json: { type: "boolean" },
+        });
+        return await verifyCommand(
+          { repo: resolve(values.repo ?? "."), ref: values.ref, json: values.json === true, now },
+          streams.stdout,
+        );
+      }
+      case "check": {
+        const { values } = parse(rest, {
+          repo: { type: "string" },
+          base: { type: "string" },
+          head: { type: "string" },
+          author: { type: "string" },
+          json: { type: "boolean" },
+        });
+        const { base, head, author } = values;
+        if (!base || !head || !author)
+          throw new CliError("kaws check needs --base REF --head REF --author LOGIN");
+        return await checkCommand(
+          { repo: resolve(values.repo ?? "."), base, head, author, json: values.json === true, now },
+          streams.stdout,
+        );
+      }
+      case "help":
+      case "--help":
+      case "-h":
+        streams.stdout.write(USAGE);
+        return 0;
+      case undefined:
+        streams.stderr.write(USAGE);
+        return 2;
+      default:
+        throw new CliError(`unknown command "${command}": run \`kaws help\``);
+    }
+  } catch (cause) {
+    if (cause instanceof CliError) {
+      streams.stderr.write(`kaws: ${cause.message}\n`);
+      return cause.exitCode;
+    }
+    throw cause;
+  }
+}
+
+type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+
+function parse<T extends Options>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (cause) {
+    throw new CliError(`${(cause as Error).message}: run \`kaws help\``);
+  }
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { parseYamlFile } from "./parse-yaml-file.js";
+
+const login = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "must be a GitHub login")
+  .transform((value) => value.toLowerCase());
+
+/** A Kubernetes group as carried in a certificate's O attribute. */
+const group = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^,+=<>#;"\\]+$/, 'must not contain , + = < > # ; " or \\');
+
+/** `.github/kaws.yml` — the single source of truth for the bot's configuration (DESIGN section 6). */
+export const kawsConfigSchema = z.strictObject({
+  /** Logins of maintainers: they approve requests and run `/kaws` commands. */
+  maintainers: z.array(login).default([]),
+  /** Team slugs in the repository's organisation whose members are maintainers too. */
+  maintainer_teams: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "must be a team slug")).default([]),
+  /** Distinct maintainer approvals a request needs; the author never counts. */
+  approvals: z.int().min(1).max(10).default(1),
+  /** A stricter number of approvals for a request that asks for one of these groups. */
+  group_approvals: z.record(group, z.int().min(1).max(10)).default({}),
+  /** Kubernetes groups (certificate O values) an admin may request. */
+  allowed_groups: z.array(group).default([]),
+  /** Validity of issued admin certificates, in days (at most 397). */
+  admin_cert_days: z.int().min(1).max(397).default(90),
+  identity: z
+    .strictObject({
+      /** A new or changed pubkey must be registered on its author's GitHub account. */
+      require_github_gpg_key: z.boolean().default(true),
+    })
+    .default({ require_github_gpg_key: true }),
+  keys: z
+    .strictObject({
+      /** Minimum RSA modulus size for administrators' OpenPGP keys. */
+      min_rsa_bits: z.int().min(2048).max(16384).default(3072),
+    })
+    .default({ min_rsa_bits: 3072 }),
+  provision: z
+    .strictObject({
+      /** File name of the provisioning workflow under .github/workflows/. */
+      workflow: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+\.ya?ml$/, "must be a workflow file name")
+        .default("provision.yml"),
+    })
+    .default({ workflow: "provision.yml" }),
+});
+
+export type KawsConfig = z.infer<typeof kawsConfigSchema>;
+
+export const DEFAULT_CONFIG: KawsConfig = kawsConfigSchema.parse({});
+
+export function parseKawsConfig(bytes: Uint8Array, path = ".github/kaws.yml"): KawsConfig {
+  return parseYamlFile(bytes, path, kawsConfigSchema, "config.invalid");
+}

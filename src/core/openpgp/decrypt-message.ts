@@ -1,0 +1,27 @@
+import * as openpgp from "openpgp";
+import { armorType, armoredText } from "./armor.js";
+
+/** Decrypt an OpenPGP message (armored or binary) with one private key; the plaintext stays in memory. */
+export async function decryptMessage(
+  bytes: Uint8Array,
+  decryptionKey: openpgp.PrivateKey,
+): Promise<Uint8Array> {
+  const message =
+    armorType(bytes) === null
+      ? await openpgp.readMessage({ binaryMessage: bytes })
+      : await openpgp.readMessage({ armoredMessage: armoredText(bytes) });
+  const { data } = await openpgp.decrypt({ message, decryptionKeys: decryptionKey, format: "binary" });
+  return data;
+}
+
+/** Read an armored private key, unlocking it with the passphrase when it is protected. */
+export async function readDecryptionKey(
+  armoredKey: string,
+  passphrase?: string,
+): Promise<openpgp.PrivateKey> {
+  const key = await openpgp.readPrivateKey({ armoredKey });
+  if (key.isDecrypted()) return key;
+  if (passphrase === undefined)
+    throw new Error("the private key is passphrase-protected and no passphrase was given");
+  return openpgp.decryptKey({ privateKey: key, passphrase });
+}

@@ -1,0 +1,83 @@
+import * as openpgp from "openpgp";
+import { algorithmWeakness, describeAlgorithm, type KeyAlgorithm } from "./public-key-facts.js";
+
+export interface PublicKeyJudgement {
+  readonly fingerprint: string;
+  readonly problems: readonly { rule: string; message: string }[];
+  readonly expires: Date | null;
+  readonly algorithms: readonly string[];
+}
+
+/**
+ * Judge an administrator's (or the bot's) public key: not expired, not revoked, a usable encryption
+ * key and a signing-capable key, every (sub)key meeting the algorithm minimums.
+ */
+export async function judgePublicKey(
+  key: openpgp.PublicKey,
+  now: Date,
+  minRsaBits: number,
+): Promise<PublicKeyJudgement> {
+  const problems: { rule: string; message: string }[] = [];
+  const fingerprint = key.getFingerprint().toUpperCase();
+  let expires: Date | null = null;
+
+  try {
+    await key.verifyPrimaryKey(now);
+  } catch (cause) {
+    const text = cause instanceof Error ? cause.message : String(cause);
+    if (/revoked/i.test(text)) problems.push({ rule: "pubkey.revoked", message: "the key is revoked" });
+    else if (/expired/i.test(text)) problems.push({ rule: "pubkey.expired", message: "the key has expired" });
+    else problems.push({ rule: "pubkey.invalid", message: `the key is not valid: ${text.split("\n")[0]}` });
+  }
+  if (problems.length === 0) {
+    const expiration = await key.getExpirationTime();
+    if (expiration instanceof Date) expires = expiration;
+    await requireCapability(
+      problems,
+      () => key.getEncryptionKey(undefined, now),
+      "pubkey.no-encryption-key",
+      "the key has no usable encryption (sub)key: add one with `gpg --quick-add-key FPR cv25519 encr`",
+    );
+    await requireCapability(
+      problems,
+      () => key.getSigningKey(undefined, now),
+      "pubkey.no-signing-key",
+      "the key has no usable signing key",
+    );
+  }
+
+  const algorithms: string[] = [];
+  const parts: KeyAlgorithm[] = [
+    key.getAlgorithmInfo(),
+    ...key.getSubkeys().map((s) => s.getAlgorithmInfo()),
+  ];
+  for (const info of parts) {
+    algorithms.push(describeAlgorithm(info));
+    const weakness = algorithmWeakness(info, minRsaBits);
+    if (weakness !== null) problems.push({ rule: "pubkey.weak-algorithm", message: weakness });
+  }
+  return { fingerprint, problems: dedupe(problems), expires, algorithms };
+}
+
+async function requireCapability(
+  problems: { rule: string; message: string }[],
+  find: () => Promise<unknown>,
+  rule: string,
+  message: string,
+): Promise<void> {
+  try {
+    await find();
+  } catch {
+    problems.push({ rule, message });
+  }
+}
+
+function dedupe(problems: { rule: string; message: string }[]): { rule: string; message: string }[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const id = `${p.rule}\u0000${p.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}

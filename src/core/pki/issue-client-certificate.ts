@@ -1,0 +1,62 @@
+import { x509 } from "./x509.js";
+import { toPem } from "./pem.js";
+import { adminSubject, BACKDATE_MS, DAY_MS } from "./client-profile.js";
+import { defaultRandom, randomSerial, type SigningKey } from "./signing-key.js";
+import type { CsrFacts } from "./read-csr.js";
+
+export interface IssuedCertificate {
+  readonly pem: string;
+  readonly serial: string;
+  readonly notAfter: Date;
+  readonly fingerprintSha256: string;
+}
+
+export interface IssueClientCertificateInput {
+  readonly csr: CsrFacts;
+  readonly login: string;
+  readonly groups: readonly string[];
+  readonly ca: x509.X509Certificate;
+  readonly caKey: SigningKey;
+  readonly days: number;
+  readonly now: Date;
+  readonly random?: (length: number) => Uint8Array;
+}
+
+/**
+ * Issue an admin's client certificate with the fixed profile: CN = login, O = groups, CA:false
+ * (critical), digitalSignature (+keyEncipherment for RSA), clientAuth only, SKI and AKI. Nothing
+ * requested in the CSR's extensions is copied.
+ */
+export async function issueClientCertificate(input: IssueClientCertificateInput): Promise<IssuedCertificate> {
+  const { csr, ca, caKey, now } = input;
+  if (!csr.selfSignatureValid) throw new Error("refusing to issue: the CSR's self-signature does not verify");
+  const usages =
+    csr.publicKey.type === "rsa"
+      ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
+      : x509.KeyUsageFlags.digitalSignature;
+  const serial = randomSerial(input.random ?? defaultRandom);
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serial,
+    subject: adminSubject(input.login, input.groups),
+    issuer: ca.subjectName.toJSON(),
+    notBefore: new Date(now.getTime() - BACKDATE_MS),
+    notAfter: new Date(now.getTime() + input.days * DAY_MS),
+    publicKey: csr.spki,
+    signingKey: caKey.key,
+    signingAlgorithm: caKey.signingAlgorithm,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(usages, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+      await x509.SubjectKeyIdentifierExtension.create(csr.spki),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.publicKey),
+    ],
+  });
+  const thumbprint = await certificate.getThumbprint();
+  return {
+    pem: toPem("CERTIFICATE", certificate.rawData),
+    serial: certificate.serialNumber,
+    notAfter: certificate.notAfter,
+    fingerprintSha256: Buffer.from(thumbprint).toString("hex").toUpperCase(),
+  };
+}

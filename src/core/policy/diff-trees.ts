@@ -1,0 +1,22 @@
+import { isManagedPath } from "../tree/classify-path.js";
+import { sameEntry, type RepoTree } from "../tree/repo-tree.js";
+
+export interface PathChange {
+  readonly path: string;
+  readonly change: "added" | "modified" | "removed";
+}
+
+/** The managed paths that differ between two trees, in path order. */
+export function diffManagedPaths(base: RepoTree, head: RepoTree): PathChange[] {
+  const changes: PathChange[] = [];
+  for (const [path, entry] of head) {
+    if (!isManagedPath(path)) continue;
+    const before = base.get(path);
+    if (before === undefined) changes.push({ path, change: "added" });
+    else if (!sameEntry(before, entry)) changes.push({ path, change: "modified" });
+  }
+  for (const path of base.keys()) {
+    if (isManagedPath(path) && !head.has(path)) changes.push({ path, change: "removed" });
+  }
+  return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,191 @@
+import { error, hasErrors, sortFindings, warning, type Finding } from "../findings.js";
+import { classifyPath } from "../tree/classify-path.js";
+import type { RepoTree } from "../tree/repo-tree.js";
+import { diffManagedPaths, type PathChange } from "./diff-trees.js";
+import { loadAuthority } from "./load-authority.js";
+import { requiredApprovals } from "./required-approvals.js";
+import { PRIVILEGED_GROUPS } from "./rules/csr-rules.js";
+import { verifyTree, type CsrSummary } from "./verify-tree.js";
+
+/** What a pull request asks for: a certificate for `login` on `cluster`, with these groups. */
+export interface AccessRequest extends CsrSummary {
+  readonly privilegedGroups: string[];
+}
+
+/** What the reconciler will do when the change merges: shown as pending, never as an error. */
+export type PendingAction =
+  | { kind: "issue-certificate"; cluster: string; login: string }
+  | { kind: "reencrypt"; path: string }
+  | { kind: "generate-pki"; cluster: string }
+  | { kind: "rotation-advised"; login: string };
+
+export interface ChangeEvaluation {
+  readonly ok: boolean;
+  /** "request": only the author's own key and CSRs; "privileged": anything else managed; "none": nothing managed changed. */
+  readonly kind: "none" | "request" | "privileged";
+  readonly author: string;
+  readonly findings: Finding[];
+  readonly changes: PathChange[];
+  readonly privilegedPaths: string[];
+  readonly requests: AccessRequest[];
+  readonly pending: PendingAction[];
+  readonly requiredApprovals: number;
+  /** Fingerprints of keys new or changed in this change, by login: to bind to GitHub accounts. */
+  readonly changedKeys: { login: string; fingerprint: string }[];
+}
+
+/**
+ * The pull-request evaluation of DESIGN section 4 as a pure function of the base tree, the head
+ * tree and the author: every invariant on the head, judged by the base's config and keys, plus the
+ * change rules (request vs privileged), with what the reconciler will do shown as pending.
+ */
+export async function evaluateChange(input: {
+  base: RepoTree;
+  head: RepoTree;
+  author: string;
+  now: Date;
+}): Promise<ChangeEvaluation> {
+  const author = input.author.toLowerCase();
+  const changes = diffManagedPaths(input.base, input.head);
+  const authority = await loadAuthority(input.base, input.now);
+  const head = await verifyTree(input.head, { now: input.now, authority });
+  const changed = new Map(changes.map((c) => [c.path, c.change]));
+
+  const findings: Finding[] = [];
+  // The base's own config decides; if it is broken, nothing can be judged safely.
+  for (const f of authority.findings)
+    if (f.rule.startsWith("config.") && f.severity === "error")
+      findings.push({ ...f, message: `on the default branch: ${f.message}` });
+  const pending: PendingAction[] = [];
+  const pubkeysChanged = changes.some(
+    (c) => c.path.startsWith("pubkeys/") || c.path === ".github/kaws-bot.asc",
+  );
+  for (const finding of head.findings) findings.push(reclassify(finding, changed, pubkeysChanged, pending));
+
+  const privilegedPaths: string[] = [];
+  for (const change of changes) {
+    if (isRequestPath(change, author)) continue;
+    privilegedPaths.push(change.path);
+    findings.push(
+      warning(
+        "change.privileged",
+        change.path,
+        `${change.change} by ${author}: a privileged change, which needs maintainer approval`,
+      ),
+    );
+  }
+  if (changed.has(".github/kaws.yml")) {
+    findings.push(
+      warning(
+        "config.changed",
+        ".github/kaws.yml",
+        "the new configuration is validated here but obeyed only once it is on the default branch",
+      ),
+    );
+  }
+
+  const changedKeys: { login: string; fingerprint: string }[] = [];
+  for (const [login, known] of head.admins) {
+    const path = `pubkeys/${login}.asc`;
+    if (!changed.has(path)) continue;
+    changedKeys.push({ login, fingerprint: known.fingerprint });
+    const before = authority.admins.get(login);
+    findings.push(
+      before === undefined
+        ? warning(
+            "pubkey.new",
+            path,
+            `new key ${known.fingerprint} for ${login}: confirm the fingerprint with them out of band`,
+          )
+        : warning(
+            "pubkey.replaced",
+            path,
+            `replaces key ${before.fingerprint} with ${known.fingerprint}: CSRs are checked against the old key until this merges`,
+          ),
+    );
+  }
+  for (const [login] of authority.admins) {
+    if (!head.admins.has(login) && changed.get(`pubkeys/${login}.asc`) === "removed")
+      pending.push({ kind: "rotation-advised", login });
+  }
+
+  const requests: AccessRequest[] = head.csrs
+    .filter((csr) => changed.has(csr.path) || changed.has(`${csr.path}.asc`))
+    .map((csr) => ({ ...csr, privilegedGroups: csr.groups.filter((g) => PRIVILEGED_GROUPS.has(g)) }));
+  for (const request of requests) {
+    if (!request.hasCertificate)
+      pending.push({ kind: "issue-certificate", cluster: request.cluster, login: request.login });
+  }
+
+  const sorted = sortFindings(findings);
+  return {
+    ok: !hasErrors(sorted),
+    kind: changes.length === 0 ? "none" : privilegedPaths.length > 0 ? "privileged" : "request",
+    author,
+    findings: sorted,
+    changes,
+    privilegedPaths,
+    requests,
+    pending,
+    requiredApprovals: requiredApprovals(
+      authority.config,
+      requests.flatMap((r) => r.groups),
+    ),
+    changedKeys,
+  };
+}
+
+/** A request PR may add or change only the author's own key and `admins/<author>.*` files. */
+function isRequestPath(change: PathChange, author: string): boolean {
+  if (change.change === "removed") return false;
+  const managed = classifyPath(change.path);
+  if (managed === null) return false;
+  if (managed.kind === "pubkey") return managed.login === author;
+  if (
+    managed.kind === "admin-csr" ||
+    managed.kind === "admin-csr-signature" ||
+    managed.kind === "admin-cert"
+  ) {
+    return managed.login === author;
+  }
+  return false;
+}
+
+/** Turn what the reconciler will fix at merge into pending warnings; keep tampering an error. */
+function reclassify(
+  finding: Finding,
+  changed: ReadonlyMap<string, string>,
+  pubkeysChanged: boolean,
+  pending: PendingAction[],
+): Finding {
+  if (finding.rule === "cluster.pki.missing" && changed.has(finding.path)) {
+    const cluster = finding.path.split("/")[1] as string;
+    pending.push({ kind: "generate-pki", cluster });
+    return warning(
+      "cluster.pki.pending",
+      finding.path,
+      "pending: the bot generates this cluster's CA, master and node PKI when this merges",
+    );
+  }
+  if (finding.rule === "key-file.recipients") {
+    if (changed.has(finding.path))
+      return error(
+        finding.rule,
+        finding.path,
+        `${finding.message} (the file is changed by this pull request: the bot writes these files, nobody else)`,
+      );
+    pending.push({ kind: "reencrypt", path: finding.path });
+    return pubkeysChanged
+      ? warning(
+          "key-file.recipients.pending",
+          finding.path,
+          "pending: the bot re-encrypts this key to the new set of admins when this merges",
+        )
+      : warning(
+          "key-file.recipients.unreconciled",
+          finding.path,
+          `the default branch is not reconciled: ${finding.message}`,
+        );
+  }
+  return finding;
+}

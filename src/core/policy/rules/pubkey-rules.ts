@@ -1,0 +1,114 @@
+import type * as openpgp from "openpgp";
+import { error, warning, type Finding } from "../../findings.js";
+import { judgePublicKey } from "../../openpgp/judge-public-key.js";
+import { readPublicKey } from "../../openpgp/read-public-key.js";
+import { BOT_KEY_PATH } from "../../tree/classify-path.js";
+import type { TreeEntry } from "../../tree/repo-tree.js";
+
+export interface KnownKey {
+  readonly path: string;
+  readonly login: string | null;
+  readonly key: openpgp.PublicKey;
+  readonly fingerprint: string;
+  /** True when the key passed every check (usable for verifying and as a recipient). */
+  readonly sound: boolean;
+}
+
+const READ_RULES = {
+  "secret-material": "pubkey.secret-material",
+  "multiple-keys": "pubkey.multiple-keys",
+  unreadable: "pubkey.unreadable",
+  "wrong-armor": "pubkey.unreadable",
+} as const;
+
+/** Read and judge one public key file (an admin's or the bot's). */
+export async function checkPublicKeyFile(
+  entry: TreeEntry,
+  login: string | null,
+  now: Date,
+  minRsaBits: number,
+): Promise<{ known: KnownKey | null; findings: Finding[] }> {
+  const bytes = entry.bytes as Uint8Array;
+  const read = await readPublicKey(bytes);
+  if (!read.ok) {
+    const fix =
+      read.reason === "secret-material"
+        ? "this is a SECRET key: remove it from the history now, consider it compromised, and commit only `gpg --armor --export FPR`"
+        : "commit exactly one key made by `gpg --armor --export FPR`";
+    return { known: null, findings: [error(READ_RULES[read.reason], entry.path, `${read.detail}: ${fix}`)] };
+  }
+  const judgement = await judgePublicKey(read.key, now, minRsaBits);
+  const findings = judgement.problems.map((p) =>
+    error(p.rule, entry.path, `${p.message} (key ${judgement.fingerprint})`),
+  );
+  if (!read.armored) {
+    findings.push(
+      warning(
+        "pubkey.not-armored",
+        entry.path,
+        "the key is binary; commit the armored form (`gpg --armor --export FPR`)",
+      ),
+    );
+  }
+  return {
+    known: {
+      path: entry.path,
+      login,
+      key: read.key,
+      fingerprint: judgement.fingerprint,
+      sound: judgement.problems.length === 0,
+    },
+    findings,
+  };
+}
+
+/** Invariant 1 over `pubkeys/` and the bot's key: every key sound, fingerprints unique across files. */
+export async function checkPublicKeys(
+  pubkeys: ReadonlyMap<string, TreeEntry>,
+  botKey: TreeEntry | undefined,
+  botKeyRequired: boolean,
+  now: Date,
+  minRsaBits: number,
+): Promise<{ admins: Map<string, KnownKey>; bot: KnownKey | null; findings: Finding[] }> {
+  const findings: Finding[] = [];
+  const admins = new Map<string, KnownKey>();
+  const results = await Promise.all(
+    [...pubkeys].map(async ([login, entry]) => ({
+      login,
+      ...(await checkPublicKeyFile(entry, login, now, minRsaBits)),
+    })),
+  );
+  for (const result of results) {
+    findings.push(...result.findings);
+    if (result.known) admins.set(result.login, result.known);
+  }
+  let bot: KnownKey | null = null;
+  if (botKey === undefined) {
+    const message = "the bot's public key is missing: run `kaws bot-key` and commit .github/kaws-bot.asc";
+    findings.push(
+      botKeyRequired
+        ? error("bot-key.missing", BOT_KEY_PATH, message)
+        : warning("bot-key.missing", BOT_KEY_PATH, message),
+    );
+  } else {
+    const result = await checkPublicKeyFile(botKey, null, now, minRsaBits);
+    findings.push(...result.findings.map((f) => ({ ...f, rule: f.rule.replace(/^pubkey\./, "bot-key.") })));
+    bot = result.known;
+  }
+  const byFingerprint = new Map<string, string>();
+  for (const known of [...admins.values(), ...(bot ? [bot] : [])]) {
+    const first = byFingerprint.get(known.fingerprint);
+    if (first !== undefined) {
+      findings.push(
+        error(
+          "pubkey.duplicate-fingerprint",
+          known.path,
+          `key ${known.fingerprint} is also in ${first}: one key per person`,
+        ),
+      );
+    } else {
+      byFingerprint.set(known.fingerprint, known.path);
+    }
+  }
+  return { admins, bot, findings };
+}
