@@ -3,6 +3,9 @@ import { armorType, armoredText } from "./armor.js";
 import { allKeyIds } from "./public-key-facts.js";
 import { openpgpReason } from "./read-public-key.js";
 
+/** A signer's clock may run ahead of ours: signatures up to this far in the future still verify. */
+export const CLOCK_SKEW_MS = 15 * 60 * 1000;
+
 export type SignatureCheck =
   | { ok: true; signerFingerprint: string; signingKeyId: string; created: Date | null }
   | {
@@ -58,7 +61,12 @@ export async function verifyDetachedSignature(
   }
   try {
     const message = await openpgp.createMessage({ binary: data });
-    const result = await openpgp.verify({ message, signature, verificationKeys: [signerKey], date: now });
+    const result = await openpgp.verify({
+      message,
+      signature,
+      verificationKeys: [signerKey],
+      date: new Date(now.getTime() + CLOCK_SKEW_MS),
+    });
     const [only] = result.signatures;
     if (only === undefined) throw new Error("no signature was checked");
     await only.verified; // rejects when the signature does not verify
