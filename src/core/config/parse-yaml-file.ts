@@ -22,9 +22,10 @@ export function parseYamlFile<T>(bytes: Uint8Array, path: string, schema: z.ZodT
   const result = schema.safeParse(value);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const key = issue.path.length > 0 ? issue.path.join(".") : "(top level)";
-      const unknown = issue.code === "unrecognized_keys" ? ` (${issue.keys.join(", ")})` : "";
-      return `${key}: ${issue.message}${unknown}`;
+      const where = issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+      if (issue.code === "unrecognized_keys")
+        return `${where}unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+      return `${where}${issue.message}`;
     });
     throw new KawsInputError(rule, path, `${path} is invalid: ${problems.join("; ")}`);
   }

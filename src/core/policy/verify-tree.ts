@@ -51,6 +51,8 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
   const own = checkConfig(model.config);
   findings.push(...own.findings);
   const config = options.authority?.config ?? own.config;
+  // With a broken config nobody knows which groups are allowed: say so once, not once per CSR.
+  const configTrusted = options.authority !== undefined || own.valid;
 
   const hasClusterKeys = [...model.clusters.values()].some((c) => CLUSTER_ROLES.some((r) => c.keys[r]));
   const keys = await checkPublicKeys(
@@ -61,7 +63,10 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
     config.keys.min_rsa_bits,
   );
   findings.push(...keys.findings);
-  const recipients = [...keys.admins.values(), ...(keys.bot ? [keys.bot] : [])];
+  // Recipients are the sound keys: a revoked, expired or weak key is an error of its own and must not hold cluster keys.
+  const recipients = [...keys.admins.values(), ...(keys.bot ? [keys.bot] : [])].filter(
+    (known) => known.sound,
+  );
   const signers: SignerKeys = {
     lookup: (login) => {
       const authoritative = options.authority?.admins.get(login);
@@ -69,7 +74,7 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
       const known = keys.admins.get(login);
       return known ? { known, isNew: options.authority !== undefined } : undefined;
     },
-    everyone: [...(options.authority?.admins.values() ?? []), ...recipients],
+    everyone: [...(options.authority?.admins.values() ?? []), ...keys.admins.values()],
   };
 
   const csrs: CsrSummary[] = [];
@@ -88,7 +93,7 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
     }
     const adminChecks = await Promise.all(
       [...cluster.admins].map(async ([login, files]) => {
-        const csr = await checkCsr(cluster.name, login, files, config, signers, now);
+        const csr = await checkCsr(cluster.name, login, files, configTrusted ? config : null, signers, now);
         const certificateFindings = await checkAdminCertificate(
           cluster.name,
           login,

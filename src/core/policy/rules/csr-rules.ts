@@ -30,7 +30,7 @@ export async function checkCsr(
   cluster: string,
   login: string,
   files: AdminFiles,
-  config: KawsConfig,
+  config: KawsConfig | null,
   signers: SignerKeys,
   now: Date,
 ): Promise<CsrCheck> {
@@ -69,7 +69,8 @@ export async function checkCsr(
   return { findings, facts, signerFingerprint: signature.signerFingerprint };
 }
 
-function judgeCsrContent(facts: CsrFacts, path: string, login: string, config: KawsConfig): Finding[] {
+/** The CSR itself; `config` null (broken) skips the allowed-groups rule, which its own finding explains. */
+function judgeCsrContent(facts: CsrFacts, path: string, login: string, config: KawsConfig | null): Finding[] {
   const findings: Finding[] = [];
   if (!facts.selfSignatureValid) {
     findings.push(
@@ -98,7 +99,8 @@ function judgeCsrContent(facts: CsrFacts, path: string, login: string, config: K
       ),
     );
   }
-  const notAllowed = facts.organizations.filter((group) => !config.allowed_groups.includes(group));
+  const notAllowed =
+    config === null ? [] : facts.organizations.filter((group) => !config.allowed_groups.includes(group));
   if (notAllowed.length > 0) {
     findings.push(
       error(
