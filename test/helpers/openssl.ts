@@ -47,20 +47,20 @@ export function opensslVerify(
   certPem: string,
   purpose: "sslclient" | "sslserver",
   strict = true,
+  untrustedPem?: string,
 ) {
   const dir = mkdtempSync(join(tmpdir(), "kaws-verify-"));
   try {
     writeFileSync(join(dir, "ca.pem"), caPem);
     writeFileSync(join(dir, "cert.pem"), certPem);
-    return runStatus("openssl", [
-      "verify",
-      ...(strict ? ["-x509_strict"] : []),
-      "-purpose",
-      purpose,
-      "-CAfile",
-      join(dir, "ca.pem"),
-      join(dir, "cert.pem"),
-    ]);
+    const untrusted: string[] = [];
+    if (untrustedPem !== undefined) {
+      writeFileSync(join(dir, "untrusted.pem"), untrustedPem);
+      untrusted.push("-untrusted", join(dir, "untrusted.pem"));
+    }
+    const strictFlag = strict ? ["-x509_strict"] : [];
+    const args = ["verify", ...strictFlag, "-purpose", purpose, "-CAfile", join(dir, "ca.pem"), ...untrusted];
+    return runStatus("openssl", [...args, join(dir, "cert.pem")]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

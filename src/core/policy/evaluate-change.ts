@@ -60,7 +60,11 @@ export async function evaluateChange(input: {
   const pubkeysChanged = changes.some(
     (c) => c.path.startsWith("pubkeys/") || c.path === ".github/kaws-bot.asc",
   );
-  for (const finding of head.findings) findings.push(reclassify(finding, changed, pubkeysChanged, pending));
+  for (const finding of head.findings) {
+    // An unchanged broken config is already reported above, as the default branch's.
+    if (finding.rule === "config.invalid" && !authority.configValid && !changed.has(finding.path)) continue;
+    findings.push(reclassify(finding, changed, pubkeysChanged, pending));
+  }
 
   const privilegedPaths: string[] = [];
   for (const change of changes) {

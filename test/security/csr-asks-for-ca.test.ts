@@ -1,0 +1,58 @@
+import { expect, it } from "vitest";
+import { issueClientCertificate } from "../../src/core/pki/issue-client-certificate.js";
+import { readCertificate } from "../../src/core/pki/read-certificate.js";
+import { readCsr } from "../../src/core/pki/read-csr.js";
+import { importSigningKey } from "../../src/core/pki/signing-key.js";
+import { verifyTree } from "../../src/core/policy/verify-tree.js";
+import { withFiles } from "../helpers/mutate.js";
+import { makeCsr, opensslSignCsr, opensslVerify } from "../helpers/openssl.js";
+import { run } from "../helpers/run.js";
+import { useRepo } from "../helpers/security-setup.js";
+
+const { ids, repo } = useRepo();
+
+it("never makes a CA of a CSR that asks for CA:true, and says the request is ignored", async () => {
+  const { csr, key } = makeCsr("/CN=alice/O=developers", "ec-p256", [
+    "-addext",
+    "basicConstraints=critical,CA:true",
+    "-addext",
+    "keyUsage=critical,keyCertSign",
+  ]);
+  const tree = withFiles(
+    repo().files,
+    {
+      "clusters/prod/admins/alice.csr": csr,
+      "clusters/prod/admins/alice.csr.asc": ids().alice.detachSign(csr),
+    },
+    ["clusters/prod/admins/alice.pem"],
+  );
+  const { findings } = await verifyTree(tree, { now: repo().now });
+  const finding = findings.find((f) => f.rule === "csr.extensions.ignored");
+  expect(finding?.message).toContain("asks to be a CA, which it will never be");
+
+  const facts = await readCsr(csr);
+  const ca = readCertificate(new TextEncoder().encode(repo().pki.certificates.ca));
+  if (!facts.ok || !ca.ok) throw new Error("fixture");
+  const issued = await issueClientCertificate({
+    csr: facts.facts,
+    login: "alice",
+    groups: ["developers"],
+    ca: ca.certificate,
+    caKey: await importSigningKey(repo().pki.privateKeys.ca),
+    days: 90,
+    now: repo().now,
+  });
+  const text = run("openssl", ["x509", "-noout", "-text"], { input: issued.pem }).toString();
+  expect(text).toContain("CA:FALSE");
+  expect(text).not.toContain("Certificate Sign");
+
+  // a certificate "issued" with alice's certificate and key is refused by openssl
+  const forged = opensslSignCsr(
+    makeCsr("/CN=eve/O=system:masters").csr,
+    { cert: issued.pem, key },
+    "extendedKeyUsage=clientAuth\n",
+  );
+  const verdict = opensslVerify(repo().pki.certificates.ca, forged, "sslclient", true, issued.pem);
+  expect(verdict.status).not.toBe(0);
+  expect(verdict.stderr + verdict.stdout).toContain("invalid CA certificate");
+});
