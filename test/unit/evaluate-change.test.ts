@@ -140,3 +140,17 @@ describe("evaluateChange", () => {
     ]);
   });
 });
+
+describe("evaluateChange on a default branch that is not reconciled", () => {
+  it("warns, without blaming the change, when key files were already wrong before it", async () => {
+    const drifted = { "pubkeys/carol.asc": ids().carol.exportPublic() };
+    const base = withFiles(repo().files, drifted);
+    const head = withFiles(repo().files, {
+      ...drifted,
+      ".github/kaws.yml": repo().files[".github/kaws.yml"] + "\n",
+    });
+    const result = await evaluateChange({ base, head, author: "carol", now: repo().now });
+    expect(result.findings.filter((f) => f.rule === "key-file.recipients.unreconciled")).toHaveLength(3);
+    expect(result.ok).toBe(true);
+  });
+});
