@@ -1,4 +1,4 @@
-import { createPublicKey } from "node:crypto";
+import { createPublicKey, type KeyObject } from "node:crypto";
 
 /** The algorithm and size of a public key in X.509 SubjectPublicKeyInfo form. */
 export interface PublicKeyFacts {
@@ -11,13 +11,20 @@ export interface PublicKeyFacts {
 const CURVE_NAMES: Record<string, string> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
 
 export function describePublicKey(spki: ArrayBuffer | Uint8Array): PublicKeyFacts {
-  const der = Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki));
-  let key;
+  const key = publicKeyObject(spki);
+  return key === null ? { type: "other", description: "an unreadable public key" } : describeKeyObject(key);
+}
+
+/** A node KeyObject for an X.509 SubjectPublicKeyInfo, or null when it does not parse. */
+export function publicKeyObject(spki: ArrayBuffer | Uint8Array): KeyObject | null {
   try {
-    key = createPublicKey({ key: der, format: "der", type: "spki" });
+    return createPublicKey({ key: Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki)), format: "der", type: "spki" });
   } catch {
-    return { type: "other", description: "an unreadable public key" };
+    return null;
   }
+}
+
+export function describeKeyObject(key: KeyObject): PublicKeyFacts {
   const details = key.asymmetricKeyDetails ?? {};
   switch (key.asymmetricKeyType) {
     case "rsa":

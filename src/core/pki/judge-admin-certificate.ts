@@ -1,7 +1,7 @@
 import { x509 } from "./x509.js";
 import { sameBytes } from "../tree/repo-tree.js";
 import { CLIENT_PROFILE_EXTENSIONS, DAY_MS, BACKDATE_MS } from "./client-profile.js";
-import { isSignedBy, subjectValues } from "./read-certificate.js";
+import { extensionsOf, isSignedBy, subjectValues } from "./read-certificate.js";
 import type { CsrFacts } from "./read-csr.js";
 
 export interface CertificateProblem {
@@ -40,11 +40,11 @@ export async function judgeAdminCertificate(
     );
   }
 
-  const basic = certificate.getExtension(x509.BasicConstraintsExtension);
+  const basic = extensionsOf(certificate).get(x509.BasicConstraintsExtension);
   if (basic === null || basic.ca || !basic.critical) {
     add("admin-cert.profile", "basicConstraints must be present, critical and CA:false");
   }
-  const usage = certificate.getExtension(x509.KeyUsagesExtension);
+  const usage = extensionsOf(certificate).get(x509.KeyUsagesExtension);
   const isRsa = certificate.publicKey.algorithm.name.startsWith("RSA");
   const allowedUsage = x509.KeyUsageFlags.digitalSignature | (isRsa ? x509.KeyUsageFlags.keyEncipherment : 0);
   if (
@@ -54,24 +54,24 @@ export async function judgeAdminCertificate(
   ) {
     add("admin-cert.profile", `keyUsage must be digitalSignature${isRsa ? " (+keyEncipherment)" : ""} only`);
   }
-  const eku = certificate.getExtension(x509.ExtendedKeyUsageExtension);
+  const eku = extensionsOf(certificate).get(x509.ExtendedKeyUsageExtension);
   if (eku === null || eku.usages.length !== 1 || eku.usages[0] !== x509.ExtendedKeyUsage.clientAuth) {
     add("admin-cert.profile", "extendedKeyUsage must be clientAuth only");
   }
-  const ski = certificate.getExtension(x509.SubjectKeyIdentifierExtension);
-  const aki = certificate.getExtension(x509.AuthorityKeyIdentifierExtension);
+  const ski = extensionsOf(certificate).get(x509.SubjectKeyIdentifierExtension);
+  const aki = extensionsOf(certificate).get(x509.AuthorityKeyIdentifierExtension);
   if (ski === null) add("admin-cert.profile", "the subject key identifier is missing");
   if (aki === null)
     add("admin-cert.profile", "the authority key identifier is missing (openssl -x509_strict refuses it)");
-  const caSki = ca?.getExtension(x509.SubjectKeyIdentifierExtension);
+  const caSki = ca === null ? null : extensionsOf(ca).get(x509.SubjectKeyIdentifierExtension);
   if (aki?.keyId !== undefined && caSki && aki.keyId !== caSki.keyId) {
     add("admin-cert.chain", "the authority key identifier is not the CA's key identifier");
   }
-  const extra = certificate.extensions.filter((extension) => !CLIENT_PROFILE_EXTENSIONS.has(extension.type));
+  const extra = extensionsOf(certificate).types().filter((type) => !CLIENT_PROFILE_EXTENSIONS.has(type));
   if (extra.length > 0) {
     add(
       "admin-cert.profile",
-      `extensions outside the client profile: ${extra.map((e) => e.type).join(", ")}`,
+      `extensions outside the client profile: ${extra.join(", ")}`,
     );
   }
 

@@ -1,5 +1,5 @@
 import { x509 } from "./x509.js";
-import { isSignedBy } from "./read-certificate.js";
+import { extensionsOf, isSignedBy } from "./read-certificate.js";
 import { isoDay, type CertificateProblem } from "./judge-admin-certificate.js";
 import { masterSans } from "../config/cluster-spec.js";
 import type { ClusterSpec } from "../config/cluster-spec.js";
@@ -23,15 +23,15 @@ export async function judgeCaCertificate(ca: x509.X509Certificate, now: Date): P
   const problems = judgeDates(ca, now, "ca.expired");
   if (!(await isSignedBy(ca, ca)))
     problems.push({ rule: "ca.profile", message: "ca.pem is not self-signed" });
-  const basic = ca.getExtension(x509.BasicConstraintsExtension);
+  const basic = extensionsOf(ca).get(x509.BasicConstraintsExtension);
   if (basic === null || !basic.ca || !basic.critical) {
     problems.push({ rule: "ca.profile", message: "ca.pem must have basicConstraints CA:true, critical" });
   }
-  const usage = ca.getExtension(x509.KeyUsagesExtension);
+  const usage = extensionsOf(ca).get(x509.KeyUsagesExtension);
   if (usage === null || !(usage.usages & x509.KeyUsageFlags.keyCertSign)) {
     problems.push({ rule: "ca.profile", message: "ca.pem must have keyUsage keyCertSign" });
   }
-  if (ca.getExtension(x509.SubjectKeyIdentifierExtension) === null) {
+  if (extensionsOf(ca).get(x509.SubjectKeyIdentifierExtension) === null) {
     problems.push({ rule: "ca.profile", message: "ca.pem has no subject key identifier" });
   }
   return problems;
@@ -50,10 +50,10 @@ export async function judgeComponentCertificate(
   if (ca !== null && !(await isSignedBy(certificate, ca))) {
     problems.push({ rule: `${rule}.chain`, message: `${role}.pem is not signed by this cluster's ca.pem` });
   }
-  const basic = certificate.getExtension(x509.BasicConstraintsExtension);
+  const basic = extensionsOf(certificate).get(x509.BasicConstraintsExtension);
   if (basic?.ca === true) problems.push({ rule: `${rule}.profile`, message: `${role}.pem must not be a CA` });
   const wanted = role === "master" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth;
-  const eku = certificate.getExtension(x509.ExtendedKeyUsageExtension);
+  const eku = extensionsOf(certificate).get(x509.ExtendedKeyUsageExtension);
   if (eku === null || !eku.usages.includes(wanted)) {
     const name = role === "master" ? "serverAuth" : "clientAuth";
     problems.push({ rule: `${rule}.profile`, message: `${role}.pem must have extendedKeyUsage ${name}` });
@@ -74,7 +74,7 @@ export async function judgeComponentCertificate(
 }
 
 export function certificateSans(certificate: x509.X509Certificate): string[] {
-  const san = certificate.getExtension(x509.SubjectAlternativeNameExtension);
+  const san = extensionsOf(certificate).get(x509.SubjectAlternativeNameExtension);
   if (san === null) return [];
   return san.names.items.map(
     (name) => `${name.type === "dns" ? "DNS" : name.type === "ip" ? "IP" : name.type}:${name.value}`,

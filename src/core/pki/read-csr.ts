@@ -1,6 +1,7 @@
 import { x509 } from "./x509.js";
 import { readSinglePem } from "./pem.js";
-import { describePublicKey, type PublicKeyFacts } from "./describe-public-key.js";
+import { describeKeyObject, publicKeyObject, type PublicKeyFacts } from "./describe-public-key.js";
+import { verifyCsrSignature } from "./verify-csr-signature.js";
 
 export interface CsrFacts {
   readonly csr: x509.Pkcs10CertificateRequest;
@@ -38,12 +39,9 @@ export async function readCsr(bytes: Uint8Array): Promise<CsrRead> {
   } catch (cause) {
     return { ok: false, detail: `the CSR does not parse: ${reason(cause)}` };
   }
-  let selfSignatureValid: boolean;
-  try {
-    selfSignatureValid = await csr.verify();
-  } catch {
-    selfSignatureValid = false;
-  }
+  const spki = new Uint8Array(csr.publicKey.rawData);
+  const keyObject = publicKeyObject(spki);
+  const selfSignatureValid = keyObject !== null && (await verifyCsrSignature(pem.der, csr, keyObject));
   const commonNames: string[] = [];
   const organizations: string[] = [];
   const otherSubjectAttributes: string[] = [];
@@ -56,7 +54,6 @@ export async function readCsr(bytes: Uint8Array): Promise<CsrRead> {
       }
     }
   }
-  const spki = new Uint8Array(csr.publicKey.rawData);
   let requestsCa = false;
   const requestedExtensions = csr.extensions.map((extension) => {
     if (extension instanceof x509.BasicConstraintsExtension && extension.ca) requestsCa = true;
@@ -70,7 +67,7 @@ export async function readCsr(bytes: Uint8Array): Promise<CsrRead> {
       commonNames,
       organizations,
       otherSubjectAttributes,
-      publicKey: describePublicKey(spki),
+      publicKey: keyObject === null ? { type: "other", description: "an unreadable public key" } : describeKeyObject(keyObject),
       spki,
       selfSignatureValid,
       requestedExtensions,

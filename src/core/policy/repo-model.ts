@@ -3,6 +3,24 @@ import type { RepoTree, TreeEntry } from "../tree/repo-tree.js";
 
 /** Files above this size under managed folders are rejected before parsing (invariant 7). */
 export const MAX_MANAGED_FILE_BYTES = 64 * 1024;
+/**
+ * An encrypted key file holds one session-key packet per recipient (about 540 armored bytes for
+ * RSA-3072, 1.4 KiB for RSA-8192), so its bound grows with the admin keys: 3 KiB more per key.
+ */
+export const KEY_FILE_BYTES_PER_RECIPIENT = 3 * 1024;
+
+/** The size bound of a managed file, given how many admin key files the tree has. */
+export function maxManagedFileBytes(path: string, adminKeyCount: number): number {
+  if (!path.endsWith("-key.pem.asc")) return MAX_MANAGED_FILE_BYTES;
+  return MAX_MANAGED_FILE_BYTES + KEY_FILE_BYTES_PER_RECIPIENT * (adminKeyCount + 1);
+}
+
+/** How many `pubkeys/*.asc` files a tree has (each itself bounded), for the key-file size bound. */
+export function countAdminKeyFiles(tree: RepoTree): number {
+  let count = 0;
+  for (const path of tree.keys()) if (path.startsWith("pubkeys/") && path.endsWith(".asc")) count++;
+  return count;
+}
 
 export interface AdminFiles {
   csr?: TreeEntry;
@@ -29,10 +47,10 @@ export interface RepoModel {
   readonly skipped: Set<string>;
 }
 
-export function isParseable(entry: TreeEntry): boolean {
+export function isParseable(entry: TreeEntry, adminKeyCount: number): boolean {
   return (
     entry.mode === "100644" &&
-    entry.size <= MAX_MANAGED_FILE_BYTES &&
+    entry.size <= maxManagedFileBytes(entry.path, adminKeyCount) &&
     entry.bytes !== undefined &&
     !entry.badPathEncoding
   );
@@ -40,10 +58,11 @@ export function isParseable(entry: TreeEntry): boolean {
 
 export function buildRepoModel(tree: RepoTree): RepoModel {
   const model: RepoModel = { tree, pubkeys: new Map(), clusters: new Map(), skipped: new Set() };
+  const adminKeyCount = countAdminKeyFiles(tree);
   for (const entry of tree.values()) {
     const managed = classifyPath(entry.path);
     if (managed === null || managed.kind === "unexpected" || managed.kind === "readme") continue;
-    if (!isParseable(entry)) {
+    if (!isParseable(entry, adminKeyCount)) {
       model.skipped.add(entry.path);
       continue;
     }

@@ -1,15 +1,16 @@
 import type { KawsConfig } from "../config/kaws-config.js";
 import { sortFindings, type Finding } from "../findings.js";
-import { sha256Hex } from "../hash.js";
 import { CLUSTER_ROLES } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import { buildRepoModel } from "./repo-model.js";
-import { checkAdminCertificate } from "./rules/admin-cert-rules.js";
-import { checkCluster } from "./rules/cluster-rules.js";
 import { checkConfig } from "./rules/config-rules.js";
-import { checkCsr, type SignerKeys } from "./rules/csr-rules.js";
+import type { SignerKeys } from "./rules/csr-rules.js";
 import { checkPublicKeys, type KnownKey } from "./rules/pubkey-rules.js";
-import { checkRecipients, type RecipientMismatch } from "./rules/recipient-rules.js";
+import type { RecipientMismatch } from "./rules/recipient-rules.js";
+import { recipientSet } from "./recipient-set.js";
+import { verifyCluster, type ClusterContext, type CsrSummary } from "./verify-cluster.js";
+
+export type { CsrSummary };
 import { checkTreeFiles } from "./rules/tree-rules.js";
 
 export interface VerifyTreeOptions {
@@ -19,16 +20,6 @@ export interface VerifyTreeOptions {
    * absent, the tree is its own authority (`kaws verify`).
    */
   readonly authority?: { readonly config: KawsConfig; readonly admins: ReadonlyMap<string, KnownKey> };
-}
-
-export interface CsrSummary {
-  readonly cluster: string;
-  readonly login: string;
-  readonly path: string;
-  readonly groups: readonly string[];
-  readonly csrSha256: string;
-  readonly signerFingerprint: string | null;
-  readonly hasCertificate: boolean;
 }
 
 export interface TreeVerification {
@@ -77,50 +68,19 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
     everyone: [...(options.authority?.admins.values() ?? []), ...keys.admins.values()],
   };
 
-  const csrs: CsrSummary[] = [];
-  const recipientMismatches: RecipientMismatch[] = [];
-  const clustersMissingPki: string[] = [];
-  for (const cluster of model.clusters.values()) {
-    const clusterCheck = await checkCluster(cluster, now);
-    findings.push(...clusterCheck.findings);
-    if (clusterCheck.pkiMissing) clustersMissingPki.push(cluster.name);
-    for (const role of CLUSTER_ROLES) {
-      const entry = cluster.keys[role];
-      if (!entry) continue;
-      const result = await checkRecipients(entry, recipients);
-      findings.push(...result.findings);
-      if (result.mismatch) recipientMismatches.push(result.mismatch);
-    }
-    const adminChecks = await Promise.all(
-      [...cluster.admins].map(async ([login, files]) => {
-        const csr = await checkCsr(cluster.name, login, files, configTrusted ? config : null, signers, now);
-        const certificateFindings = await checkAdminCertificate(
-          cluster.name,
-          login,
-          files,
-          csr.facts,
-          clusterCheck.ca,
-          config.admin_cert_days,
-          now,
-        );
-        return { login, files, csr, certificateFindings };
-      }),
-    );
-    for (const { login, files, csr, certificateFindings } of adminChecks) {
-      findings.push(...csr.findings, ...certificateFindings);
-      if (csr.facts && files.csr) {
-        csrs.push({
-          cluster: cluster.name,
-          login,
-          path: files.csr.path,
-          groups: csr.facts.organizations,
-          csrSha256: sha256Hex(files.csr.bytes as Uint8Array),
-          signerFingerprint: csr.signerFingerprint,
-          hasCertificate: files.certificate !== undefined,
-        });
-      }
-    }
-  }
+  const context: ClusterContext = {
+    now,
+    config: configTrusted ? config : null,
+    adminCertDays: config.admin_cert_days,
+    recipients: recipientSet(recipients),
+    signers,
+  };
+  // Clusters are independent: checking them together lets the crypto of one overlap another's.
+  const clusters = await Promise.all([...model.clusters.values()].map((cluster) => verifyCluster(cluster, context)));
+  for (const cluster of clusters) findings.push(...cluster.findings);
+  const csrs = clusters.flatMap((c) => c.csrs);
+  const recipientMismatches = clusters.flatMap((c) => c.recipientMismatches);
+  const clustersMissingPki = [...model.clusters.keys()].filter((_, index) => clusters[index]!.pkiMissing);
   return {
     findings: sortFindings(findings),
     config,

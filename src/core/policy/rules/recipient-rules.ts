@@ -1,7 +1,7 @@
 import { error, type Finding } from "../../findings.js";
 import { isHiddenRecipient, listRecipientKeyIds } from "../../openpgp/list-recipient-key-ids.js";
-import { allKeyIds } from "../../openpgp/public-key-facts.js";
 import type { TreeEntry } from "../../tree/repo-tree.js";
+import type { RecipientSet } from "../recipient-set.js";
 import type { KnownKey } from "./pubkey-rules.js";
 
 export interface RecipientMismatch {
@@ -18,7 +18,7 @@ export interface RecipientMismatch {
  */
 export async function checkRecipients(
   entry: TreeEntry,
-  recipients: readonly KnownKey[],
+  recipients: RecipientSet,
 ): Promise<{ findings: Finding[]; mismatch: RecipientMismatch | null }> {
   const listed = await listRecipientKeyIds(entry.bytes as Uint8Array);
   if (!listed.ok) {
@@ -52,13 +52,12 @@ export async function checkRecipients(
       ),
     );
   }
-  const owner = new Map<string, KnownKey>();
-  for (const known of recipients) for (const id of allKeyIds(known.key)) owner.set(id, known);
+  const owner = recipients.ownerOfKeyId;
   const extra = listed.keyIds.filter((id) => !isHiddenRecipient(id) && !owner.has(id));
   const covered = new Set(
     listed.keyIds.map((id) => owner.get(id)).filter((k): k is KnownKey => k !== undefined),
   );
-  const missing = recipients.filter((known) => !covered.has(known)).map((known) => known.path);
+  const missing = recipients.keys.filter((known) => !covered.has(known)).map((known) => known.path);
   if (extra.length === 0 && missing.length === 0) return { findings, mismatch: null };
   const parts: string[] = [];
   if (extra.length > 0)

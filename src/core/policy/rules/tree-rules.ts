@@ -2,7 +2,7 @@ import { error, type Finding } from "../../findings.js";
 import { findSecretMaterial } from "../../openpgp/find-secret-material.js";
 import { classifyPath } from "../../tree/classify-path.js";
 import { GIT_MODE, type RepoTree } from "../../tree/repo-tree.js";
-import { MAX_MANAGED_FILE_BYTES } from "../repo-model.js";
+import { countAdminKeyFiles, maxManagedFileBytes } from "../repo-model.js";
 
 const MODE_NAMES: Record<string, string> = {
   [GIT_MODE.symlink]: "a symbolic link",
@@ -13,6 +13,7 @@ const MODE_NAMES: Record<string, string> = {
 /** Invariants on the files themselves: regular blobs, known names, bounded sizes, and no private key anywhere. */
 export function checkTreeFiles(tree: RepoTree): Finding[] {
   const findings: Finding[] = [];
+  const adminKeyCount = countAdminKeyFiles(tree);
   for (const entry of tree.values()) {
     const managed = classifyPath(entry.path);
     if (managed !== null) {
@@ -29,12 +30,13 @@ export function checkTreeFiles(tree: RepoTree): Finding[] {
           ),
         );
       }
-      if (entry.size > MAX_MANAGED_FILE_BYTES) {
+      const limit = maxManagedFileBytes(entry.path, adminKeyCount);
+      if (entry.size > limit) {
         findings.push(
           error(
             "tree.file-size",
             entry.path,
-            `the file is ${entry.size} bytes, over the 64 KiB limit: it was not read`,
+            `the file is ${entry.size} bytes, over its limit of ${limit} bytes: it was not read`,
           ),
         );
       }

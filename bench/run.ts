@@ -1,0 +1,45 @@
+// `npm run bench`: speed and memory of `kaws verify` against the same work done by real gpg/openssl processes.
+import { spawnSync } from "node:child_process";
+import { cpus } from "node:os";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { ADMINS, CLUSTERS, buildSyntheticRepo } from "./build-synthetic-repo.js";
+import { runSubprocessChecks } from "./subprocess-checks.js";
+
+const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const cacheRoot = join(projectRoot, ".cache", "bench");
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+const { dir } = await buildSyntheticRepo(cacheRoot, log);
+log(`repository: ${ADMINS} admins, ${CLUSTERS} clusters, ${ADMINS} signed CSRs with certificates (${dir})`);
+
+function inProcess() {
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(projectRoot, "bench/verify-in-process.ts"), dir], { cwd: projectRoot, encoding: "utf8" });
+  if (child.status !== 0) throw new Error(child.stderr);
+  return JSON.parse(child.stdout) as { files: number; errors: number; warnings: number; loadMs: number; verifyMs: number; maxRssMiB: number };
+}
+
+function cliWall(): number {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [join(projectRoot, "bin/kaws.js"), "verify", "--repo", dir, "--json"], { encoding: "utf8" });
+  if (child.status !== 0) throw new Error(`kaws verify failed on the synthetic repository: ${child.stdout.slice(0, 2000)}`);
+  return performance.now() - started;
+}
+
+const runs = [inProcess(), inProcess(), inProcess()];
+const best = runs.reduce((a, b) => (a.loadMs + a.verifyMs <= b.loadMs + b.verifyMs ? a : b));
+if (best.errors > 0) throw new Error(`the synthetic repository has ${best.errors} error findings`);
+const cli = Math.min(cliWall(), cliWall());
+const subprocess = [await runSubprocessChecks(dir), await runSubprocessChecks(dir)].reduce((a, b) => (a.ms <= b.ms ? a : b));
+if (subprocess.failures > 0) throw new Error(`${subprocess.failures} gpg/openssl checks failed on the synthetic repository`);
+
+const inProcessMs = best.loadMs + best.verifyMs;
+const rows = [
+  ["kaws verify, in process (read + verify)", `${inProcessMs.toFixed(0)} ms`, `read ${best.loadMs.toFixed(0)} ms, verify ${best.verifyMs.toFixed(0)} ms, ${best.files} files, peak RSS ${best.maxRssMiB.toFixed(0)} MiB`],
+  ["kaws verify, whole command (node + tsx start)", `${cli.toFixed(0)} ms`, ""],
+  [`gpg/openssl, one process per file (${cpus().length} at once)`, `${subprocess.ms.toFixed(0)} ms`, `${subprocess.spawned} processes`],
+  ["speed-up in process (target >= 5x)", `${(subprocess.ms / inProcessMs).toFixed(1)}x`, inProcessMs < 5000 ? "under 5 s: yes" : "under 5 s: NO"],
+  ["speed-up whole command", `${(subprocess.ms / cli).toFixed(1)}x`, ""],
+];
+const width = Math.max(...rows.map((r) => r[0]!.length));
+for (const [name, value, note] of rows) process.stdout.write(`${name!.padEnd(width)}  ${value!.padStart(9)}  ${note}\n`);
