@@ -30,7 +30,11 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
   const dir = join(root, "repo");
   const gnupgHome = join(root, "gnupg");
   const stampFile = join(root, "stamp");
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === STAMP && Date.now() - statSync(stampFile).mtimeMs < MAX_AGE_MS) {
+  if (
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === STAMP &&
+    Date.now() - statSync(stampFile).mtimeMs < MAX_AGE_MS
+  ) {
     return { dir, gnupgHome };
   }
   rmSync(root, { recursive: true, force: true });
@@ -40,7 +44,21 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     writeFileSync(join(dir, path), content);
   };
   const gpg = (args: string[], input?: string | Uint8Array) => {
-    const result = spawnSync("gpg", ["--homedir", gnupgHome, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", ...args], { input, maxBuffer: 1 << 26 });
+    const result = spawnSync(
+      "gpg",
+      [
+        "--homedir",
+        gnupgHome,
+        "--batch",
+        "--yes",
+        "--pinentry-mode",
+        "loopback",
+        "--passphrase",
+        "",
+        ...args,
+      ],
+      { input, maxBuffer: 1 << 26 },
+    );
     if (result.status !== 0) throw new Error(`gpg ${args.join(" ")}: ${result.stderr}`);
     return result.stdout;
   };
@@ -50,17 +68,24 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
   // gpg locks its keyring: generate in one home per core, in batches, then merge the homes.
   const everyone = ["bot", ...logins];
   const workers = cpus().length;
-  await parallel(Array.from({ length: workers }, (_, w) => w), workers, async (worker) => {
-    const home = join(root, `gnupg-${worker}`);
-    mkdirSync(home, { recursive: true, mode: 0o700 });
-    const batch = everyone
-      .filter((_, index) => index % workers === worker)
-      .map((login) => keyParameters(login, login !== "bot" && everyone.indexOf(login) % 2 === 0))
-      .join("");
-    await gpgAsync(home, ["--gen-key"], batch);
-    await run("sh", ["-c", `gpg --homedir '${home}' --batch --export-secret-keys | gpg --homedir '${gnupgHome}' --batch --import`]);
-    rmSync(home, { recursive: true, force: true });
-  });
+  await parallel(
+    Array.from({ length: workers }, (_, w) => w),
+    workers,
+    async (worker) => {
+      const home = join(root, `gnupg-${worker}`);
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      const batch = everyone
+        .filter((_, index) => index % workers === worker)
+        .map((login) => keyParameters(login, login !== "bot" && everyone.indexOf(login) % 2 === 0))
+        .join("");
+      await gpgAsync(home, ["--gen-key"], batch);
+      await run("sh", [
+        "-c",
+        `gpg --homedir '${home}' --batch --export-secret-keys | gpg --homedir '${gnupgHome}' --batch --import`,
+      ]);
+      rmSync(home, { recursive: true, force: true });
+    },
+  );
   const fingerprints = new Map<string, string>();
   let current = "";
   for (const line of gpg(["--with-colons", "--list-keys"]).toString().split("\n")) {
@@ -76,7 +101,10 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     write(login === "bot" ? ".github/kaws-bot.asc" : `pubkeys/${login}.asc`, armored);
     publicKeys.push(await openpgp.readKey({ armoredKey: armored.toString() }));
   }
-  write(".github/kaws.yml", `maintainers: [${logins.slice(0, 3).join(", ")}]\nallowed_groups: [developers, "system:masters"]\n`);
+  write(
+    ".github/kaws.yml",
+    `maintainers: [${logins.slice(0, 3).join(", ")}]\nallowed_groups: [developers, "system:masters"]\n`,
+  );
 
   log(`generating ${CLUSTERS} clusters and encrypting their keys to ${publicKeys.length} recipients`);
   const now = new Date();
@@ -85,12 +113,23 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     const name = `cluster${String(c).padStart(2, "0")}`;
     const spec = `region: us-east-1\napi_domain: ${name}.k8s.example.com\nvpc_id: vpc-0abc1234\nsubnet_ids: [subnet-0abc1234]\nami: ami-0abc1234\nkey_name: ops\nadmin_cidrs: [203.0.113.0/24]\nbastion: {instance_type: t3.micro, count: 1}\nmasters: {instance_type: m5.large, count: 3}\nnodes: {instance_type: m5.large, count: 3}\n`;
     write(`clusters/${name}/cluster.yml`, spec);
-    const pki = await generateClusterPki(name, { api_domain: `${name}.k8s.example.com`, service_ip: "10.3.0.1" }, now);
+    const pki = await generateClusterPki(
+      name,
+      { api_domain: `${name}.k8s.example.com`, service_ip: "10.3.0.1" },
+      now,
+    );
     for (const role of CLUSTER_ROLES) {
       write(`clusters/${name}/${role}.pem`, pki.certificates[role]);
-      write(`clusters/${name}/${role}-key.pem.asc`, await encryptToRecipients(pki.privateKeys[role], publicKeys, now));
+      write(
+        `clusters/${name}/${role}-key.pem.asc`,
+        await encryptToRecipients(pki.privateKeys[role], publicKeys, now),
+      );
     }
-    clusters.push({ name, ca: readCertificate(new TextEncoder().encode(pki.certificates.ca)), caKey: pki.privateKeys.ca });
+    clusters.push({
+      name,
+      ca: readCertificate(new TextEncoder().encode(pki.certificates.ca)),
+      caKey: pki.privateKeys.ca,
+    });
   }
 
   log(`making ${ADMINS} CSRs with openssl, signing them with gpg, issuing certificates`);
@@ -100,20 +139,55 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     const cluster = clusters[index % CLUSTERS]!;
     const csrPath = join(dir, `clusters/${cluster.name}/admins/${login}.csr`);
     mkdirSync(dirname(csrPath), { recursive: true });
-    await run("openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(keyDir, `${login}.key`), "-subj", `/CN=${login}/O=developers`, "-out", csrPath]);
-    await gpgAsync(gnupgHome, ["--local-user", fingerprints.get(login)!, "--armor", "--detach-sign", "--output", `${csrPath}.asc`, csrPath]);
+    await run("openssl", [
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      join(keyDir, `${login}.key`),
+      "-subj",
+      `/CN=${login}/O=developers`,
+      "-out",
+      csrPath,
+    ]);
+    await gpgAsync(gnupgHome, [
+      "--local-user",
+      fingerprints.get(login)!,
+      "--armor",
+      "--detach-sign",
+      "--output",
+      `${csrPath}.asc`,
+      csrPath,
+    ]);
   });
   rmSync(keyDir, { recursive: true, force: true }); // the admins' private keys are not needed
   for (const [index, login] of logins.entries()) {
     const cluster = clusters[index % CLUSTERS]!;
-    const csr = await readCsr(readFileSync(join(dir, `clusters/${cluster.name}/admins/${login}.csr`)));
+    const csr = readCsr(readFileSync(join(dir, `clusters/${cluster.name}/admins/${login}.csr`)));
     if (!csr.ok || !cluster.ca.ok) throw new Error("bench fixture");
-    const issued = await issueClientCertificate({ csr: csr.facts, login, groups: ["developers"], ca: cluster.ca.certificate, caKey: await importSigningKey(cluster.caKey), days: 90, now });
+    const issued = await issueClientCertificate({
+      csr: csr.facts,
+      login,
+      groups: ["developers"],
+      ca: cluster.ca.certificate,
+      caKey: await importSigningKey(cluster.caKey),
+      days: 90,
+      now,
+    });
     write(`clusters/${cluster.name}/admins/${login}.pem`, issued.pem);
   }
   // A real repository is a git repository: commit it, so `kaws verify` reads it as it would a checkout.
   const git = ["-C", dir, "-c", "user.name=bench", "-c", "user.email=bench@bench.invalid"];
-  for (const args of [["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "synthetic repository"]]) await run("git", [...git, ...args]);
+  for (const args of [
+    ["init", "-q"],
+    ["add", "-A"],
+    ["commit", "-q", "-m", "synthetic repository"],
+  ])
+    await run("git", [...git, ...args]);
   writeFileSync(stampFile, STAMP);
   return { dir, gnupgHome };
 }
@@ -126,19 +200,31 @@ function keyParameters(login: string, rsa: boolean): string {
 
 function run(command: string, args: string[], input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"] });
+    const child = spawn(command, args, {
+      stdio: [input === undefined ? "ignore" : "pipe", "ignore", "pipe"],
+    });
     child.stdin?.end(input);
     let stderr = "";
     child.stderr!.on("data", (chunk) => (stderr += chunk));
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")}: ${stderr}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(" ")}: ${stderr}`)),
+    );
   });
 }
 
 function gpgAsync(home: string, args: string[], input?: string): Promise<void> {
-  return run("gpg", ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", ...args], input);
+  return run(
+    "gpg",
+    ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", ...args],
+    input,
+  );
 }
 
-export async function parallel<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function parallel<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -8,30 +8,63 @@ import { parallel } from "./build-synthetic-repo.js";
  * The same checks as `kaws verify`, done the way a shell script would: one real `gpg` or `openssl`
  * process per file, as many at once as there are cores. Returns the wall time and the failures.
  */
-export async function runSubprocessChecks(dir: string): Promise<{ ms: number; spawned: number; failures: number }> {
+export async function runSubprocessChecks(
+  dir: string,
+  concurrency = cpus().length,
+): Promise<{ ms: number; spawned: number; failures: number }> {
   const home = mkdtempSync(join(tmpdir(), "kaws-bench-gpg-"));
   const gpg = ["--homedir", home, "--batch", "--no-tty", "--quiet"];
   const jobs: string[][] = [];
-  const pubkeys = readdirSync(join(dir, "pubkeys")).filter((f) => f.endsWith(".asc")).map((f) => join(dir, "pubkeys", f));
+  const pubkeys = readdirSync(join(dir, "pubkeys"))
+    .filter((f) => f.endsWith(".asc"))
+    .map((f) => join(dir, "pubkeys", f));
   for (const key of pubkeys) jobs.push(["gpg", ...gpg, "--list-packets", key]);
   for (const cluster of readdirSync(join(dir, "clusters"))) {
     const base = join(dir, "clusters", cluster);
-    for (const role of ["ca", "master", "node"]) jobs.push(["gpg", ...gpg, "--list-only", "--list-packets", join(base, `${role}-key.pem.asc`)]);
+    for (const role of ["ca", "master", "node"])
+      jobs.push(["gpg", ...gpg, "--list-only", "--list-packets", join(base, `${role}-key.pem.asc`)]);
     jobs.push(["openssl", "verify", "-x509_strict", "-CAfile", join(base, "ca.pem"), join(base, "ca.pem")]);
-    jobs.push(["openssl", "verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", join(base, "ca.pem"), join(base, "master.pem")]);
-    jobs.push(["openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", join(base, "ca.pem"), join(base, "node.pem")]);
+    jobs.push([
+      "openssl",
+      "verify",
+      "-x509_strict",
+      "-purpose",
+      "sslserver",
+      "-CAfile",
+      join(base, "ca.pem"),
+      join(base, "master.pem"),
+    ]);
+    jobs.push([
+      "openssl",
+      "verify",
+      "-x509_strict",
+      "-purpose",
+      "sslclient",
+      "-CAfile",
+      join(base, "ca.pem"),
+      join(base, "node.pem"),
+    ]);
     for (const file of readdirSync(join(base, "admins")).filter((f) => f.endsWith(".csr"))) {
       const csr = join(base, "admins", file);
       jobs.push(["openssl", "req", "-verify", "-noout", "-in", csr]);
       jobs.push(["gpg", ...gpg, "--verify", `${csr}.asc`, csr]);
-      jobs.push(["openssl", "verify", "-x509_strict", "-purpose", "sslclient", "-CAfile", join(base, "ca.pem"), csr.replace(/\.csr$/, ".pem")]);
+      jobs.push([
+        "openssl",
+        "verify",
+        "-x509_strict",
+        "-purpose",
+        "sslclient",
+        "-CAfile",
+        join(base, "ca.pem"),
+        csr.replace(/\.csr$/, ".pem"),
+      ]);
     }
   }
   const started = performance.now();
   // gpg needs the admins' keys in a keyring before it can verify their signatures
   await spawnOne(["gpg", ...gpg, "--import", ...pubkeys]);
   let failures = 0;
-  await parallel(jobs, cpus().length, async (job) => {
+  await parallel(jobs, concurrency, async (job) => {
     if ((await spawnOne(job)) !== 0) failures++;
   });
   const ms = performance.now() - started;

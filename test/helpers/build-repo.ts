@@ -101,7 +101,7 @@ export async function buildRepo(ids: Identities, now = new Date()): Promise<Buil
         textmode: options.textmode,
       });
       if (options.certificate === false) return;
-      const facts = await readCsr(csr);
+      const facts = readCsr(csr);
       if (!facts.ok) throw new Error(facts.detail);
       const issued = await issueClientCertificate({
         csr: facts.facts,

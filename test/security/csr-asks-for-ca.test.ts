@@ -30,7 +30,7 @@ it("never makes a CA of a CSR that asks for CA:true, and says the request is ign
   const finding = findings.find((f) => f.rule === "csr.extensions.ignored");
   expect(finding?.message).toContain("asks to be a CA, which it will never be");
 
-  const facts = await readCsr(csr);
+  const facts = readCsr(csr);
   const ca = readCertificate(new TextEncoder().encode(repo().pki.certificates.ca));
   if (!facts.ok || !ca.ok) throw new Error("fixture");
   const issued = await issueClientCertificate({

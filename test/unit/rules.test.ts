@@ -33,7 +33,7 @@ async function issueFor(
   caPem = repo.pki.certificates.ca,
   caKey = repo.pki.privateKeys.ca,
 ) {
-  const facts = await readCsr(csr);
+  const facts = readCsr(csr);
   const ca = readCertificate(new TextEncoder().encode(caPem));
   if (!facts.ok || !ca.ok) throw new Error("fixture");
   return (
@@ -203,6 +203,18 @@ const cases: Case[] = [
   {
     name: "a DSA/ElGamal key",
     rule: "pubkey.weak-algorithm",
+    path: "pubkeys/dsa.asc",
+    tree: () => withFiles(f(), { "pubkeys/dsa.asc": ids.dsa.exportPublic() }),
+  },
+  {
+    name: "a key whose user ID was altered after signing",
+    rule: "pubkey.invalid",
+    path: "pubkeys/carol.asc",
+    tree: () => withFiles(f(), { "pubkeys/carol.asc": tamperedUserId() }),
+  },
+  {
+    name: "a key that cannot sign",
+    rule: "pubkey.no-signing-key",
     path: "pubkeys/dsa.asc",
     tree: () => withFiles(f(), { "pubkeys/dsa.asc": ids.dsa.exportPublic() }),
   },
@@ -560,6 +572,14 @@ const cases: Case[] = [
     now: () => new Date(repo.now.getTime() + 720 * DAY),
   },
 ];
+
+/** carol's binary key with one letter of its user ID changed: the self-signature no longer matches. */
+function tamperedUserId(): Buffer {
+  const key = Buffer.from(ids.carol.exportPublic(false));
+  const at = key.indexOf("carol@example.test");
+  key[at] = "k".charCodeAt(0);
+  return key;
+}
 
 function gpgEncrypt(names: (keyof Identities)[], extra: string[] = []): Buffer {
   const sender = ids.mallory;

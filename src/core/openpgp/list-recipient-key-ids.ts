@@ -3,8 +3,7 @@ import { armorType, armoredText } from "./armor.js";
 import { openpgpReason } from "./read-public-key.js";
 
 export type RecipientList =
-  | { ok: true; keyIds: string[]; passwordRecipients: number }
-  | { ok: false; detail: string };
+  { ok: true; keyIds: string[]; passwordRecipients: number } | { ok: false; detail: string };
 
 const WILDCARD = "0000000000000000";
 const TAG = { pkesk: 1, skesk: 3, sed: 9, marker: 10, seipd: 18, aead: 20 } as const;
@@ -17,7 +16,8 @@ const TAG = { pkesk: 1, skesk: 3, sed: 9, marker: 10, seipd: 18, aead: 20 } as c
 export async function listRecipientKeyIds(bytes: Uint8Array): Promise<RecipientList> {
   const armor = armorType(bytes);
   try {
-    if (armor !== null && armor !== "MESSAGE") throw new Error(`the armor is "PGP ${armor}", not "PGP MESSAGE"`);
+    if (armor !== null && armor !== "MESSAGE")
+      throw new Error(`the armor is "PGP ${armor}", not "PGP MESSAGE"`);
     const binary = armor === null ? bytes : (await openpgp.unarmor(armoredText(bytes))).data;
     return { ok: true, ...walkSessionKeyPackets(binary as Uint8Array) };
   } catch (cause) {
@@ -48,7 +48,9 @@ function walkSessionKeyPackets(data: Uint8Array): { keyIds: string[]; passwordRe
       case TAG.sed:
         throw new Error("the message is encrypted without integrity protection");
       default:
-        throw new Error(`packet type ${packet.tag} comes before any encrypted data: not an encrypted message`);
+        throw new Error(
+          `packet type ${packet.tag} comes before any encrypted data: not an encrypted message`,
+        );
     }
     if (packet.partial) throw new Error("a session-key packet with a partial length");
     offset = packet.bodyStart + packet.bodyLength;
@@ -90,8 +92,20 @@ function readPacketHeader(data: Uint8Array, offset: number): PacketHeader {
     const tag = first & 0x3f;
     const o1 = at(data, offset + 1);
     if (o1 < 192) return checked(data, { tag, bodyStart: offset + 2, bodyLength: o1, partial: false });
-    if (o1 < 224) return checked(data, { tag, bodyStart: offset + 3, bodyLength: ((o1 - 192) << 8) + at(data, offset + 2) + 192, partial: false });
-    if (o1 === 255) return checked(data, { tag, bodyStart: offset + 6, bodyLength: readUint32(data, offset + 2), partial: false });
+    if (o1 < 224)
+      return checked(data, {
+        tag,
+        bodyStart: offset + 3,
+        bodyLength: ((o1 - 192) << 8) + at(data, offset + 2) + 192,
+        partial: false,
+      });
+    if (o1 === 255)
+      return checked(data, {
+        tag,
+        bodyStart: offset + 6,
+        bodyLength: readUint32(data, offset + 2),
+        partial: false,
+      });
     return { tag, bodyStart: offset + 2, bodyLength: 1 << (o1 & 0x1f), partial: true };
   }
   const tag = (first >> 2) & 0x0f;
@@ -99,16 +113,30 @@ function readPacketHeader(data: Uint8Array, offset: number): PacketHeader {
     case 0:
       return checked(data, { tag, bodyStart: offset + 2, bodyLength: at(data, offset + 1), partial: false });
     case 1:
-      return checked(data, { tag, bodyStart: offset + 3, bodyLength: (at(data, offset + 1) << 8) | at(data, offset + 2), partial: false });
+      return checked(data, {
+        tag,
+        bodyStart: offset + 3,
+        bodyLength: (at(data, offset + 1) << 8) | at(data, offset + 2),
+        partial: false,
+      });
     case 2:
-      return checked(data, { tag, bodyStart: offset + 5, bodyLength: readUint32(data, offset + 1), partial: false });
+      return checked(data, {
+        tag,
+        bodyStart: offset + 5,
+        bodyLength: readUint32(data, offset + 1),
+        partial: false,
+      });
     default:
       return { tag, bodyStart: offset + 1, bodyLength: data.length - offset - 1, partial: false };
   }
 }
 
 function checked(data: Uint8Array, header: PacketHeader): PacketHeader {
-  if (header.tag !== TAG.seipd && header.tag !== TAG.aead && header.bodyStart + header.bodyLength > data.length) {
+  if (
+    header.tag !== TAG.seipd &&
+    header.tag !== TAG.aead &&
+    header.bodyStart + header.bodyLength > data.length
+  ) {
     throw new Error("the message is truncated");
   }
   return header;
@@ -121,7 +149,12 @@ function at(data: Uint8Array, index: number): number {
 }
 
 function readUint32(data: Uint8Array, offset: number): number {
-  return ((at(data, offset) << 24) >>> 0) + (at(data, offset + 1) << 16) + (at(data, offset + 2) << 8) + at(data, offset + 3);
+  return (
+    ((at(data, offset) << 24) >>> 0) +
+    (at(data, offset + 1) << 16) +
+    (at(data, offset + 2) << 8) +
+    at(data, offset + 3)
+  );
 }
 
 export function isHiddenRecipient(keyId: string): boolean {

@@ -18,7 +18,11 @@ export function describePublicKey(spki: ArrayBuffer | Uint8Array): PublicKeyFact
 /** A node KeyObject for an X.509 SubjectPublicKeyInfo, or null when it does not parse. */
 export function publicKeyObject(spki: ArrayBuffer | Uint8Array): KeyObject | null {
   try {
-    return createPublicKey({ key: Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki)), format: "der", type: "spki" });
+    return createPublicKey({
+      key: Buffer.from(spki instanceof Uint8Array ? spki : new Uint8Array(spki)),
+      format: "der",
+      type: "spki",
+    });
   } catch {
     return null;
   }

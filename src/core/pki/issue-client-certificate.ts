@@ -3,6 +3,7 @@ import { toPem } from "./pem.js";
 import { adminSubject, BACKDATE_MS, DAY_MS } from "./client-profile.js";
 import { defaultRandom, randomSerial, type SigningKey } from "./signing-key.js";
 import type { CsrFacts } from "./read-csr.js";
+import type { Certificate } from "./read-certificate.js";
 
 export interface IssuedCertificate {
   readonly pem: string;
@@ -15,7 +16,7 @@ export interface IssueClientCertificateInput {
   readonly csr: CsrFacts;
   readonly login: string;
   readonly groups: readonly string[];
-  readonly ca: x509.X509Certificate;
+  readonly ca: Certificate;
   readonly caKey: SigningKey;
   readonly days: number;
   readonly now: Date;
@@ -38,7 +39,7 @@ export async function issueClientCertificate(input: IssueClientCertificateInput)
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serial,
     subject: adminSubject(input.login, input.groups),
-    issuer: ca.subjectName.toJSON(),
+    issuer: new x509.Name(issuerName(ca)),
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + input.days * DAY_MS),
     publicKey: csr.spki,
@@ -49,7 +50,9 @@ export async function issueClientCertificate(input: IssueClientCertificateInput)
       new x509.KeyUsagesExtension(usages, true),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
       await x509.SubjectKeyIdentifierExtension.create(csr.spki),
-      await x509.AuthorityKeyIdentifierExtension.create(ca.publicKey),
+      ca.extensions.subjectKeyId !== null
+        ? new x509.AuthorityKeyIdentifierExtension(ca.extensions.subjectKeyId)
+        : await x509.AuthorityKeyIdentifierExtension.create(new Uint8Array(ca.spki)),
     ],
   });
   const thumbprint = await certificate.getThumbprint();
@@ -59,4 +62,9 @@ export async function issueClientCertificate(input: IssueClientCertificateInput)
     notAfter: certificate.notAfter,
     fingerprintSha256: Buffer.from(thumbprint).toString("hex").toUpperCase(),
   };
+}
+
+/** The CA's subject exactly as encoded, to be the certificate's issuer. */
+function issuerName(ca: Certificate): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(ca.subjectDer);
 }

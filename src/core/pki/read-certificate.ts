@@ -1,71 +1,94 @@
-import type { KeyObject } from "node:crypto";
-import { x509 } from "./x509.js";
+import { X509Certificate as NativeCertificate, createHash, type KeyObject } from "node:crypto";
+import { decodeExtensions, type CertificateExtensions } from "./certificate-extensions.js";
+import { bytesOf, childrenOf, contentOf, decodeTime, readNode, toHex, type DerNode } from "./der.js";
+import { readName, type DistinguishedName } from "./distinguished-name.js";
 import { readSinglePem } from "./pem.js";
-import { publicKeyObject } from "./describe-public-key.js";
-import { verifyDerSignature } from "./verify-der-signature.js";
 
-export type CertificateRead = { ok: true; certificate: x509.X509Certificate } | { ok: false; detail: string };
+/** What the rules need of an X.509 certificate, read once from its DER. */
+export interface Certificate {
+  readonly der: Uint8Array<ArrayBuffer>;
+  readonly serialNumber: string;
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
+  /** The subject Name exactly as encoded, to be copied as the issuer of certificates this one signs. */
+  readonly subjectDer: Uint8Array;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly spki: Uint8Array;
+  readonly publicKey: KeyObject;
+  readonly extensions: CertificateExtensions;
+  readonly fingerprintSha256: string;
+  readonly native: NativeCertificate;
+}
 
+export type CertificateRead = { ok: true; certificate: Certificate } | { ok: false; detail: string };
+
+/**
+ * Parse a PEM certificate: OpenSSL (through node) must accept it, then a DER walk reads the names,
+ * dates and extensions the rules judge. Nothing here decides validity: the judges do.
+ */
 export function readCertificate(bytes: Uint8Array): CertificateRead {
   const pem = readSinglePem(bytes, "CERTIFICATE");
   if (!pem.ok) return pem;
   try {
-    return { ok: true, certificate: new x509.X509Certificate(pem.der) };
+    return { ok: true, certificate: certificateFromDer(pem.der) };
   } catch (cause) {
-    return { ok: false, detail: `the certificate does not parse: ${(cause as Error).message?.split("\n")[0]}` };
+    return {
+      ok: false,
+      detail: `the certificate does not parse: ${(cause as Error).message?.split("\n")[0]}`,
+    };
   }
 }
 
-// An issuer's key is imported once, however many certificates it signed.
-const issuerKeys = new WeakMap<x509.X509Certificate, KeyObject | null>();
+export function certificateFromDer(der: Uint8Array<ArrayBuffer>): Certificate {
+  const native = new NativeCertificate(der);
+  const [tbs] = childrenOf(der, readNode(der, 0));
+  if (tbs === undefined) throw new Error("no tbsCertificate");
+  const fields = childrenOf(der, tbs);
+  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const at = (index: number): DerNode => {
+    const node = fields[offset + index];
+    if (node === undefined) throw new Error("a truncated tbsCertificate");
+    return node;
+  };
+  const [notBefore, notAfter] = childrenOf(der, at(3)).map((node) =>
+    decodeTime(node.tag, contentOf(der, node)),
+  );
+  return {
+    der,
+    serialNumber: toHex(contentOf(der, at(0))).replace(/^00(?=[89a-f])/, ""),
+    issuer: readName(der, at(2)),
+    subject: readName(der, at(4)),
+    subjectDer: bytesOf(der, at(4)),
+    notBefore: notBefore!,
+    notAfter: notAfter!,
+    spki: bytesOf(der, at(5)),
+    publicKey: native.publicKey,
+    extensions: decodeExtensions(
+      der,
+      extensionList(
+        der,
+        fields.find((node) => node.tag === 0xa3),
+      ),
+    ),
+    fingerprintSha256: createHash("sha256").update(der).digest("hex").toUpperCase(),
+    native,
+  };
+}
 
 /**
- * True when `certificate` names `issuer` as its issuer and was signed by `issuer`'s key. Building a
- * chain is not validating it: dates and profile are checked apart.
+ * True when `certificate` names `issuer` as its issuer and was signed by `issuer`'s key (checked by
+ * OpenSSL). Building a chain is not validating it: dates and profile are checked apart.
  */
-export async function isSignedBy(certificate: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
-  if (certificate.issuer !== issuer.subject) return false;
-  let key = issuerKeys.get(issuer);
-  if (key === undefined) {
-    key = publicKeyObject(issuer.publicKey.rawData);
-    issuerKeys.set(issuer, key);
-  }
-  if (key === null) return false;
-  const signed = { der: new Uint8Array(certificate.rawData), signatureAlgorithm: certificate.signatureAlgorithm, signature: certificate.signature };
-  const native = verifyDerSignature(signed, key);
-  if (native !== null) return native;
+export function isSignedBy(certificate: Certificate, issuer: Certificate): boolean {
+  if (certificate.issuer.canonical !== issuer.subject.canonical) return false;
   try {
-    return await certificate.verify({ publicKey: issuer.publicKey, signatureOnly: true });
+    return certificate.native.verify(issuer.publicKey);
   } catch {
     return false;
   }
 }
 
-const indexes = new WeakMap<x509.X509Certificate, ExtensionIndex>();
-
-/** A certificate's extensions, parsed once (the library re-parses them on every lookup). */
-export function extensionsOf(certificate: x509.X509Certificate): ExtensionIndex {
-  let index = indexes.get(certificate);
-  if (index === undefined) {
-    index = new ExtensionIndex(certificate);
-    indexes.set(certificate, index);
-  }
-  return index;
-}
-
-export class ExtensionIndex {
-  private readonly all: readonly x509.Extension[];
-  constructor(certificate: x509.X509Certificate) {
-    this.all = certificate.extensions;
-  }
-  get<T extends x509.Extension>(type: abstract new (...args: never[]) => T): T | null {
-    return (this.all.find((extension) => extension instanceof type) as T | undefined) ?? null;
-  }
-  types(): string[] {
-    return this.all.map((extension) => extension.type);
-  }
-}
-
-export function subjectValues(name: x509.Name, type: string): string[] {
-  return name.toJSON().flatMap((attribute) => attribute[type] ?? []);
+function extensionList(der: Uint8Array, explicit: DerNode | undefined): DerNode | undefined {
+  return explicit === undefined ? undefined : childrenOf(der, explicit)[0];
 }

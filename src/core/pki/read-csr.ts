@@ -1,10 +1,11 @@
-import { x509 } from "./x509.js";
-import { readSinglePem } from "./pem.js";
+import { decodeExtensions } from "./certificate-extensions.js";
+import { bytesOf, childrenOf, contentOf, decodeOid, readNode } from "./der.js";
 import { describeKeyObject, publicKeyObject, type PublicKeyFacts } from "./describe-public-key.js";
-import { verifyCsrSignature } from "./verify-csr-signature.js";
+import { readName } from "./distinguished-name.js";
+import { readSinglePem } from "./pem.js";
+import { signatureAlgorithmName, verifyDerSignature } from "./verify-der-signature.js";
 
 export interface CsrFacts {
-  readonly csr: x509.Pkcs10CertificateRequest;
   readonly commonNames: string[];
   readonly organizations: string[];
   /** Every subject attribute other than CN and O, as "TYPE=value". */
@@ -12,6 +13,8 @@ export interface CsrFacts {
   readonly publicKey: PublicKeyFacts;
   readonly spki: Uint8Array<ArrayBuffer>;
   readonly selfSignatureValid: boolean;
+  /** The signature algorithm's name, or null when it is not one we accept. */
+  readonly signatureAlgorithm: string | null;
   /** Requested extensions, described for people; they are never copied into a certificate. */
   readonly requestedExtensions: string[];
   readonly requestsCa: boolean;
@@ -19,6 +22,7 @@ export interface CsrFacts {
 
 export type CsrRead = { ok: true; facts: CsrFacts } | { ok: false; detail: string };
 
+const EXTENSION_REQUEST = "1.2.840.113549.1.9.14";
 const NAMES: Record<string, string> = {
   "2.5.29.19": "basicConstraints",
   "2.5.29.15": "keyUsage",
@@ -27,55 +31,66 @@ const NAMES: Record<string, string> = {
   "2.5.29.14": "subjectKeyIdentifier",
 };
 
-/** Parse a PEM PKCS#10 CSR and check its self-signature. */
-export async function readCsr(bytes: Uint8Array): Promise<CsrRead> {
+/**
+ * Parse a PEM PKCS#10 CSR (RFC 2986) and check its self-signature over the exact
+ * CertificationRequestInfo bytes.
+ */
+export function readCsr(bytes: Uint8Array): CsrRead {
   let pem = readSinglePem(bytes, "CERTIFICATE REQUEST");
   if (!pem.ok && pem.detail.includes('"NEW CERTIFICATE REQUEST"'))
     pem = readSinglePem(bytes, "NEW CERTIFICATE REQUEST");
   if (!pem.ok) return pem;
-  let csr: x509.Pkcs10CertificateRequest;
   try {
-    csr = new x509.Pkcs10CertificateRequest(pem.der);
+    return { ok: true, facts: csrFromDer(pem.der) };
   } catch (cause) {
-    return { ok: false, detail: `the CSR does not parse: ${reason(cause)}` };
+    return { ok: false, detail: `the CSR does not parse: ${(cause as Error).message.split("\n")[0]}` };
   }
-  const spki = new Uint8Array(csr.publicKey.rawData);
+}
+
+function csrFromDer(der: Uint8Array<ArrayBuffer>): CsrFacts {
+  const outer = readNode(der, 0);
+  if (outer.tag !== 0x30 || outer.end !== der.length) throw new Error("not a DER SEQUENCE");
+  const [info, algorithm, signature] = childrenOf(der, outer);
+  if (info === undefined || algorithm === undefined || signature?.tag !== 0x03)
+    throw new Error("not a CertificationRequest");
+  const [version, subject, spkiNode, attributes] = childrenOf(der, info);
+  if (version?.tag !== 0x02 || subject?.tag !== 0x30 || spkiNode?.tag !== 0x30)
+    throw new Error("not a CertificationRequestInfo");
+  const name = readName(der, subject);
+  const spki = new Uint8Array(bytesOf(der, spkiNode));
   const keyObject = publicKeyObject(spki);
-  const selfSignatureValid = keyObject !== null && (await verifyCsrSignature(pem.der, csr, keyObject));
-  const commonNames: string[] = [];
-  const organizations: string[] = [];
-  const otherSubjectAttributes: string[] = [];
-  for (const attribute of csr.subjectName.toJSON()) {
-    for (const [type, values] of Object.entries(attribute)) {
-      for (const value of values) {
-        if (type === "CN") commonNames.push(value);
-        else if (type === "O") organizations.push(value);
-        else otherSubjectAttributes.push(`${type}=${value}`);
-      }
-    }
-  }
-  let requestsCa = false;
-  const requestedExtensions = csr.extensions.map((extension) => {
-    if (extension instanceof x509.BasicConstraintsExtension && extension.ca) requestsCa = true;
-    const name = NAMES[extension.type] ?? extension.type;
-    return extension instanceof x509.BasicConstraintsExtension ? `${name} (CA:${extension.ca})` : name;
-  });
+  if (keyObject === null) throw new Error("its public key does not parse");
+  const algorithmOid = decodeOid(contentOf(der, childrenOf(der, algorithm)[0]!));
+  const signatureBits = contentOf(der, signature);
+  const selfSignatureValid =
+    signatureBits[0] === 0 &&
+    verifyDerSignature(algorithmOid, bytesOf(der, info), signatureBits.subarray(1), keyObject);
+
+  const extensions = readExtensionRequest(der, attributes);
   return {
-    ok: true,
-    facts: {
-      csr,
-      commonNames,
-      organizations,
-      otherSubjectAttributes,
-      publicKey: keyObject === null ? { type: "other", description: "an unreadable public key" } : describeKeyObject(keyObject),
-      spki,
-      selfSignatureValid,
-      requestedExtensions,
-      requestsCa,
-    },
+    commonNames: name.commonNames,
+    organizations: name.organizations,
+    otherSubjectAttributes: name.others,
+    publicKey: describeKeyObject(keyObject),
+    spki,
+    selfSignatureValid,
+    signatureAlgorithm: signatureAlgorithmName(algorithmOid),
+    requestedExtensions: extensions.oids.map((oid) =>
+      oid === "2.5.29.19"
+        ? `basicConstraints (CA:${extensions.basicConstraints?.ca === true})`
+        : (NAMES[oid] ?? oid),
+    ),
+    requestsCa: extensions.basicConstraints?.ca === true,
   };
 }
 
-function reason(cause: unknown): string {
-  return (cause instanceof Error ? cause.message : String(cause)).split("\n")[0]!.slice(0, 200);
+/** The extensionRequest attribute ([0] attributes → SET → SEQUENCE OF Extension), if any. */
+function readExtensionRequest(der: Uint8Array, attributes: ReturnType<typeof readNode> | undefined) {
+  for (const attribute of attributes?.tag === 0xa0 ? childrenOf(der, attributes) : []) {
+    const [type, values] = childrenOf(der, attribute);
+    if (type && values && decodeOid(contentOf(der, type)) === EXTENSION_REQUEST) {
+      return decodeExtensions(der, childrenOf(der, values)[0]);
+    }
+  }
+  return decodeExtensions(der, undefined);
 }

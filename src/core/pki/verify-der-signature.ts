@@ -1,30 +1,34 @@
 import { verify, type KeyObject } from "node:crypto";
-import { firstElementOfSequence } from "./der.js";
 
-const KEY_TYPE: Record<string, string> = { ECDSA: "ec", "RSASSA-PKCS1-v1_5": "rsa", Ed25519: "ed25519" };
+/** Signature algorithms accepted on CSRs: name, node digest (null for Ed25519), the key type they need. */
+const ALGORITHMS: Record<string, { name: string; digest: string | null; keyType: string }> = {
+  "1.2.840.10045.4.3.2": { name: "ecdsa-with-SHA256", digest: "sha256", keyType: "ec" },
+  "1.2.840.10045.4.3.3": { name: "ecdsa-with-SHA384", digest: "sha384", keyType: "ec" },
+  "1.2.840.10045.4.3.4": { name: "ecdsa-with-SHA512", digest: "sha512", keyType: "ec" },
+  "1.2.840.113549.1.1.11": { name: "sha256WithRSAEncryption", digest: "sha256", keyType: "rsa" },
+  "1.2.840.113549.1.1.12": { name: "sha384WithRSAEncryption", digest: "sha384", keyType: "rsa" },
+  "1.2.840.113549.1.1.13": { name: "sha512WithRSAEncryption", digest: "sha512", keyType: "rsa" },
+  "1.3.101.112": { name: "Ed25519", digest: null, keyType: "ed25519" },
+};
 
-export interface SignedDer {
-  /** The whole signed structure (certificate or CSR), DER: its first element is what was signed. */
-  readonly der: Uint8Array;
-  readonly signatureAlgorithm: { name: string; hash?: { name: string } } | Algorithm;
-  readonly signature: ArrayBuffer;
+export function signatureAlgorithmName(oid: string): string | null {
+  return ALGORITHMS[oid]?.name ?? null;
 }
 
 /**
- * Verify the signature of a DER certificate or CSR over its exact to-be-signed bytes with node's
- * native crypto (much faster than WebCrypto). Returns null for algorithms it does not handle
- * (RSA-PSS), so the caller can take another path; false when the declared algorithm does not fit
- * the key or the signature is wrong. Fails closed.
+ * Verify a signature over exact bytes with node's native crypto. The algorithm must be one we
+ * accept and fit the key's type. Fails closed.
  */
-export function verifyDerSignature(signed: SignedDer, publicKey: KeyObject): boolean | null {
-  const algorithm = signed.signatureAlgorithm as { name: string; hash?: { name: string } };
-  const keyType = KEY_TYPE[algorithm.name];
-  if (keyType === undefined) return null;
-  if (publicKey.asymmetricKeyType !== keyType) return false;
+export function verifyDerSignature(
+  algorithmOid: string,
+  signed: Uint8Array,
+  signature: Uint8Array,
+  publicKey: KeyObject,
+): boolean {
+  const algorithm = ALGORITHMS[algorithmOid];
+  if (algorithm === undefined || publicKey.asymmetricKeyType !== algorithm.keyType) return false;
   try {
-    const hash = algorithm.name === "Ed25519" ? null : (algorithm.hash?.name ?? "").replace("-", "").toLowerCase();
-    if (hash === "") return false;
-    return verify(hash, firstElementOfSequence(signed.der), publicKey, new Uint8Array(signed.signature));
+    return verify(algorithm.digest, signed, publicKey, signature);
   } catch {
     return false;
   }

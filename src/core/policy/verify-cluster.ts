@@ -36,16 +36,31 @@ export interface ClusterVerification {
 }
 
 /** Every invariant of one cluster folder: spec, PKI, key-file recipients, CSRs, signatures, certificates. */
-export async function verifyCluster(cluster: ClusterFiles, context: ClusterContext): Promise<ClusterVerification> {
+export async function verifyCluster(
+  cluster: ClusterFiles,
+  context: ClusterContext,
+): Promise<ClusterVerification> {
   const { now } = context;
   const [clusterCheck, recipientChecks] = await Promise.all([
     checkCluster(cluster, now),
-    Promise.all(CLUSTER_ROLES.flatMap((role) => (cluster.keys[role] ? [checkRecipients(cluster.keys[role], context.recipients)] : []))),
+    Promise.all(
+      CLUSTER_ROLES.flatMap((role) =>
+        cluster.keys[role] ? [checkRecipients(cluster.keys[role], context.recipients)] : [],
+      ),
+    ),
   ]);
   const adminChecks = await Promise.all(
     [...cluster.admins].map(async ([login, files]) => {
       const csr = await checkCsr(cluster.name, login, files, context.config, context.signers, now);
-      const certificateFindings = await checkAdminCertificate(cluster.name, login, files, csr.facts, clusterCheck.ca, context.adminCertDays, now);
+      const certificateFindings = await checkAdminCertificate(
+        cluster.name,
+        login,
+        files,
+        csr.facts,
+        clusterCheck.ca,
+        context.adminCertDays,
+        now,
+      );
       return { login, files, csr, certificateFindings };
     }),
   );

@@ -76,7 +76,9 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
     signers,
   };
   // Clusters are independent: checking them together lets the crypto of one overlap another's.
-  const clusters = await Promise.all([...model.clusters.values()].map((cluster) => verifyCluster(cluster, context)));
+  const clusters = await Promise.all(
+    [...model.clusters.values()].map((cluster) => verifyCluster(cluster, context)),
+  );
   for (const cluster of clusters) findings.push(...cluster.findings);
   const csrs = clusters.flatMap((c) => c.csrs);
   const recipientMismatches = clusters.flatMap((c) => c.recipientMismatches);

@@ -2,7 +2,7 @@ import { error, warning, type Finding } from "../../findings.js";
 import { judgeAdminCertificate } from "../../pki/judge-admin-certificate.js";
 import { readCertificate } from "../../pki/read-certificate.js";
 import type { CsrFacts } from "../../pki/read-csr.js";
-import type { x509 } from "../../pki/x509.js";
+import type { Certificate } from "../../pki/read-certificate.js";
 import { clusterFile } from "../../tree/classify-path.js";
 import type { AdminFiles } from "../repo-model.js";
 
@@ -12,7 +12,7 @@ export async function checkAdminCertificate(
   login: string,
   files: AdminFiles,
   csr: CsrFacts | null,
-  ca: x509.X509Certificate | null,
+  ca: Certificate | null,
   maxDays: number,
   now: Date,
 ): Promise<Finding[]> {

@@ -7,14 +7,14 @@ import {
 } from "../../pki/judge-cluster-certificate.js";
 import { isoDay } from "../../pki/judge-admin-certificate.js";
 import { readCertificate } from "../../pki/read-certificate.js";
-import type { x509 } from "../../pki/x509.js";
+import type { Certificate } from "../../pki/read-certificate.js";
 import { CLUSTER_ROLES, clusterFile } from "../../tree/classify-path.js";
 import type { ClusterFiles } from "../repo-model.js";
 
 export interface ClusterCheck {
   readonly findings: Finding[];
   readonly spec: ClusterSpec | null;
-  readonly ca: x509.X509Certificate | null;
+  readonly ca: Certificate | null;
   /** True when cluster.yml is there and none of the PKI is: the reconciler owes it. */
   readonly pkiMissing: boolean;
 }
@@ -74,7 +74,7 @@ export async function checkCluster(cluster: ClusterFiles, now: Date): Promise<Cl
     }
   }
 
-  let ca: x509.X509Certificate | null = null;
+  let ca: Certificate | null = null;
   const caEntry = cluster.certificates.ca;
   if (caEntry) {
     const read = readCertificate(caEntry.bytes as Uint8Array);

@@ -48,7 +48,7 @@ export async function checkCsr(
       );
     return { findings, facts: null, signerFingerprint: null };
   }
-  const read = await readCsr(files.csr.bytes as Uint8Array);
+  const read = readCsr(files.csr.bytes as Uint8Array);
   if (!read.ok) {
     return {
       findings: [
@@ -77,7 +77,9 @@ function judgeCsrContent(facts: CsrFacts, path: string, login: string, config: K
       error(
         "csr.self-signature",
         path,
-        "the CSR's own signature does not verify: it was altered or is broken; make a new one",
+        facts.signatureAlgorithm === null
+          ? "the CSR is signed with an algorithm kaws does not accept: use ECDSA, RSA (PKCS#1 v1.5) with SHA-256 or better, or Ed25519"
+          : "the CSR's own signature does not verify: it was altered or is broken; make a new one",
       ),
     );
   }
