@@ -23,41 +23,14 @@ export async function runSubprocessChecks(
     const base = join(dir, "clusters", cluster);
     for (const role of ["ca", "master", "node"])
       jobs.push(["gpg", ...gpg, "--list-only", "--list-packets", join(base, `${role}-key.pem.asc`)]);
-    jobs.push(["openssl", "verify", "-x509_strict", "-CAfile", join(base, "ca.pem"), join(base, "ca.pem")]);
-    jobs.push([
-      "openssl",
-      "verify",
-      "-x509_strict",
-      "-purpose",
-      "sslserver",
-      "-CAfile",
-      join(base, "ca.pem"),
-      join(base, "master.pem"),
-    ]);
-    jobs.push([
-      "openssl",
-      "verify",
-      "-x509_strict",
-      "-purpose",
-      "sslclient",
-      "-CAfile",
-      join(base, "ca.pem"),
-      join(base, "node.pem"),
-    ]);
+    jobs.push(opensslVerify(base, join(base, "ca.pem")));
+    jobs.push(opensslVerify(base, join(base, "master.pem"), "sslserver"));
+    jobs.push(opensslVerify(base, join(base, "node.pem"), "sslclient"));
     for (const file of readdirSync(join(base, "admins")).filter((f) => f.endsWith(".csr"))) {
       const csr = join(base, "admins", file);
       jobs.push(["openssl", "req", "-verify", "-noout", "-in", csr]);
       jobs.push(["gpg", ...gpg, "--verify", `${csr}.asc`, csr]);
-      jobs.push([
-        "openssl",
-        "verify",
-        "-x509_strict",
-        "-purpose",
-        "sslclient",
-        "-CAfile",
-        join(base, "ca.pem"),
-        csr.replace(/\.csr$/, ".pem"),
-      ]);
+      jobs.push(opensslVerify(base, csr.replace(/\.csr$/, ".pem"), "sslclient"));
     }
   }
   const started = performance.now();
@@ -68,7 +41,7 @@ export async function runSubprocessChecks(
     if ((await spawnOne(job)) !== 0) failures++;
   });
   const ms = performance.now() - started;
-  spawnSyncQuiet(["gpgconf", "--homedir", home, "--kill", "all"]);
+  await spawnOne(["gpgconf", "--homedir", home, "--kill", "all"]);
   rmSync(home, { recursive: true, force: true });
   return { ms, spawned: jobs.length + 1, failures };
 }
@@ -80,6 +53,19 @@ function spawnOne([command, ...args]: string[]): Promise<number> {
   });
 }
 
-function spawnSyncQuiet(argv: string[]): void {
-  void spawnOne(argv);
+function opensslVerify(
+  clusterDir: string,
+  certificate: string,
+  purpose?: "sslclient" | "sslserver",
+): string[] {
+  const purposeArgs = purpose === undefined ? [] : ["-purpose", purpose];
+  return [
+    "openssl",
+    "verify",
+    "-x509_strict",
+    ...purposeArgs,
+    "-CAfile",
+    join(clusterDir, "ca.pem"),
+    certificate,
+  ];
 }

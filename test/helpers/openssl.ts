@@ -5,7 +5,7 @@ import { run, runStatus } from "./run.js";
 
 export type CsrKey = "ec-p256" | "ec-p384" | "rsa2048" | "rsa1024" | "ed25519" | "ec-secp256k1";
 
-const NEWKEY: Record<CsrKey, string[]> = {
+export const NEWKEY: Record<CsrKey, string[]> = {
   "ec-p256": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
   "ec-p384": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-384"],
   "ec-secp256k1": ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:secp256k1"],

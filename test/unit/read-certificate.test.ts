@@ -7,6 +7,7 @@ import { generateClusterPki, type ClusterPki } from "../../src/core/pki/generate
 import { readCertificate } from "../../src/core/pki/read-certificate.js";
 import { x509 } from "../../src/core/pki/x509.js";
 import { CLUSTER_YML } from "../helpers/build-repo.js";
+import { NEWKEY } from "../helpers/openssl.js";
 import { run } from "../helpers/run.js";
 
 const dir = mkdtempSync(join(tmpdir(), "kaws-certs-"));
@@ -20,10 +21,7 @@ function openssl(name: string, subject: string, extensions: string, extra: strin
   run("openssl", [
     "req",
     "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
+    ...NEWKEY["ec-p256"],
     "-nodes",
     "-keyout",
     join(dir, `${name}.key`),
