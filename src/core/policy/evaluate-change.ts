@@ -1,5 +1,11 @@
-import { error, hasErrors, sortFindings, warning, type Finding } from "../findings.js";
-import { classifyPath } from "../tree/classify-path.js";
+import { hasErrors, sortFindings, warning, type Finding } from "../findings.js";
+import {
+  changesRecipients,
+  isRequestPath,
+  pendingReencryption,
+  reclassify,
+  type PendingAction,
+} from "./change-rules.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import { diffManagedPaths, type PathChange } from "./diff-trees.js";
 import { loadAuthority } from "./load-authority.js";
@@ -12,12 +18,7 @@ export interface AccessRequest extends CsrSummary {
   readonly privilegedGroups: string[];
 }
 
-/** What the reconciler will do when the change merges: shown as pending, never as an error. */
-export type PendingAction =
-  | { kind: "issue-certificate"; cluster: string; login: string }
-  | { kind: "reencrypt"; path: string }
-  | { kind: "generate-pki"; cluster: string }
-  | { kind: "rotation-advised"; login: string };
+export type { PendingAction };
 
 export interface ChangeEvaluation {
   readonly ok: boolean;
@@ -40,14 +41,17 @@ export interface ChangeEvaluation {
  * change rules (request vs privileged), with what the reconciler will do shown as pending.
  */
 export async function evaluateChange(input: {
+  /** Where the change starts (the merge base of a pull request). */
   base: RepoTree;
   head: RepoTree;
+  /** The default branch: its config and keys judge the change. Defaults to `base`. */
+  authority?: RepoTree;
   author: string;
   now: Date;
 }): Promise<ChangeEvaluation> {
   const author = input.author.toLowerCase();
   const changes = diffManagedPaths(input.base, input.head);
-  const authority = await loadAuthority(input.base, input.now);
+  const authority = await loadAuthority(input.authority ?? input.base, input.now);
   const head = await verifyTree(input.head, { now: input.now, authority });
   const changed = new Map(changes.map((c) => [c.path, c.change]));
 
@@ -57,13 +61,17 @@ export async function evaluateChange(input: {
     if (f.rule.startsWith("config.") && f.severity === "error")
       findings.push({ ...f, message: `on the default branch: ${f.message}` });
   const pending: PendingAction[] = [];
-  const pubkeysChanged = changes.some(
-    (c) => c.path.startsWith("pubkeys/") || c.path === ".github/kaws-bot.asc",
-  );
+  const recipientsChange = changesRecipients(changes);
   for (const finding of head.findings) {
     // An unchanged broken config is already reported above, as the default branch's.
     if (finding.rule === "config.invalid" && !authority.configValid && !changed.has(finding.path)) continue;
-    findings.push(reclassify(finding, changed, pubkeysChanged, pending));
+    const kept = reclassify(finding, changed, recipientsChange, pending);
+    if (kept !== null) findings.push(kept);
+  }
+  if (recipientsChange) {
+    const reencryption = pendingReencryption(input.head, changed);
+    findings.push(...reencryption.findings);
+    pending.push(...reencryption.pending);
   }
 
   const privilegedPaths: string[] = [];
@@ -137,59 +145,4 @@ export async function evaluateChange(input: {
     ),
     changedKeys,
   };
-}
-
-/** A request PR may add or change only the author's own key and `admins/<author>.*` files. */
-function isRequestPath(change: PathChange, author: string): boolean {
-  if (change.change === "removed") return false;
-  const managed = classifyPath(change.path);
-  if (managed === null) return false;
-  if (managed.kind === "pubkey") return managed.login === author;
-  if (
-    managed.kind === "admin-csr" ||
-    managed.kind === "admin-csr-signature" ||
-    managed.kind === "admin-cert"
-  ) {
-    return managed.login === author;
-  }
-  return false;
-}
-
-/** Turn what the reconciler will fix at merge into pending warnings; keep tampering an error. */
-function reclassify(
-  finding: Finding,
-  changed: ReadonlyMap<string, string>,
-  pubkeysChanged: boolean,
-  pending: PendingAction[],
-): Finding {
-  if (finding.rule === "cluster.pki.missing" && changed.has(finding.path)) {
-    const cluster = finding.path.split("/")[1] as string;
-    pending.push({ kind: "generate-pki", cluster });
-    return warning(
-      "cluster.pki.pending",
-      finding.path,
-      "pending: the bot generates this cluster's CA, master and node PKI when this merges",
-    );
-  }
-  if (finding.rule === "key-file.recipients") {
-    if (changed.has(finding.path))
-      return error(
-        finding.rule,
-        finding.path,
-        `${finding.message} (the file is changed by this pull request: the bot writes these files, nobody else)`,
-      );
-    pending.push({ kind: "reencrypt", path: finding.path });
-    return pubkeysChanged
-      ? warning(
-          "key-file.recipients.pending",
-          finding.path,
-          "pending: the bot re-encrypts this key to the new set of admins when this merges",
-        )
-      : warning(
-          "key-file.recipients.unreconciled",
-          finding.path,
-          `the default branch is not reconciled: ${finding.message}`,
-        );
-  }
-  return finding;
 }

@@ -47,11 +47,18 @@ export interface RepoModel {
   readonly skipped: Set<string>;
 }
 
+/**
+ * Whether a file's bytes were loaded. The bot loads only what a change can affect: a file that is
+ * listed but not loaded is present (presence rules see it) and its content rules are skipped.
+ */
+export function isLoaded(entry: TreeEntry | undefined): entry is TreeEntry & { bytes: Uint8Array } {
+  return entry?.bytes !== undefined;
+}
+
 export function isParseable(entry: TreeEntry, adminKeyCount: number): boolean {
   return (
     entry.mode === "100644" &&
     entry.size <= maxManagedFileBytes(entry.path, adminKeyCount) &&
-    entry.bytes !== undefined &&
     !entry.badPathEncoding
   );
 }

@@ -3,7 +3,7 @@ import type { Finding } from "../findings.js";
 import { sha256Hex } from "../hash.js";
 import { CLUSTER_ROLES } from "../tree/classify-path.js";
 import type { RecipientSet } from "./recipient-set.js";
-import type { ClusterFiles } from "./repo-model.js";
+import { isLoaded, type ClusterFiles } from "./repo-model.js";
 import { checkAdminCertificate } from "./rules/admin-cert-rules.js";
 import { checkCluster } from "./rules/cluster-rules.js";
 import { checkCsr, type SignerKeys } from "./rules/csr-rules.js";
@@ -44,9 +44,10 @@ export async function verifyCluster(
   const [clusterCheck, recipientChecks] = await Promise.all([
     checkCluster(cluster, now),
     Promise.all(
-      CLUSTER_ROLES.flatMap((role) =>
-        cluster.keys[role] ? [checkRecipients(cluster.keys[role], context.recipients)] : [],
-      ),
+      CLUSTER_ROLES.flatMap((role) => {
+        const entry = cluster.keys[role];
+        return isLoaded(entry) ? [checkRecipients(entry, context.recipients)] : [];
+      }),
     ),
   ]);
   const adminChecks = await Promise.all(
@@ -68,13 +69,13 @@ export async function verifyCluster(
   const csrs: CsrSummary[] = [];
   for (const { login, files, csr, certificateFindings } of adminChecks) {
     findings.push(...csr.findings, ...certificateFindings);
-    if (csr.facts && files.csr) {
+    if (csr.facts && isLoaded(files.csr)) {
       csrs.push({
         cluster: cluster.name,
         login,
         path: files.csr.path,
         groups: csr.facts.organizations,
-        csrSha256: sha256Hex(files.csr.bytes as Uint8Array),
+        csrSha256: sha256Hex(files.csr.bytes),
         signerFingerprint: csr.signerFingerprint,
         hasCertificate: files.certificate !== undefined,
       });

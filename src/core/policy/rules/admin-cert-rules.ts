@@ -4,7 +4,7 @@ import { readCertificate } from "../../pki/read-certificate.js";
 import type { CsrFacts } from "../../pki/read-csr.js";
 import type { Certificate } from "../../pki/read-certificate.js";
 import { clusterFile } from "../../tree/classify-path.js";
-import type { AdminFiles } from "../repo-model.js";
+import { isLoaded, type AdminFiles } from "../repo-model.js";
 
 /** Invariant 6 for `admins/<login>.pem`, and the pending certificate of a CSR that has none. */
 export async function checkAdminCertificate(
@@ -18,7 +18,7 @@ export async function checkAdminCertificate(
 ): Promise<Finding[]> {
   const path = clusterFile.adminCert(cluster, login);
   if (files.certificate === undefined) {
-    if (files.csr === undefined) return [];
+    if (!isLoaded(files.csr)) return []; // nothing to say of a CSR nobody loaded (not part of the change)
     return [
       warning(
         "csr.certificate.pending",
@@ -36,9 +36,10 @@ export async function checkAdminCertificate(
       ),
     ];
   }
-  const read = readCertificate(files.certificate.bytes as Uint8Array);
+  if (!isLoaded(files.certificate)) return [];
+  const read = readCertificate(files.certificate.bytes);
   if (!read.ok)
     return [error("admin-cert.unreadable", path, `${read.detail}: remove it; the bot issues a new one`)];
-  const problems = await judgeAdminCertificate(read.certificate, csr, ca, maxDays, now);
+  const problems = judgeAdminCertificate(read.certificate, csr, ca, maxDays, now);
   return problems.map((p) => (p.rule === "admin-cert.expired" ? warning : error)(p.rule, path, p.message));
 }

@@ -9,7 +9,7 @@ import { isoDay } from "../../pki/judge-admin-certificate.js";
 import { readCertificate } from "../../pki/read-certificate.js";
 import type { Certificate } from "../../pki/read-certificate.js";
 import { CLUSTER_ROLES, clusterFile } from "../../tree/classify-path.js";
-import type { ClusterFiles } from "../repo-model.js";
+import { isLoaded, type ClusterFiles } from "../repo-model.js";
 
 export interface ClusterCheck {
   readonly findings: Finding[];
@@ -32,9 +32,9 @@ export async function checkCluster(cluster: ClusterFiles, now: Date): Promise<Cl
         "the cluster has files but no cluster.yml: add it (see docs) or remove the folder",
       ),
     );
-  } else {
+  } else if (isLoaded(cluster.spec)) {
     try {
-      spec = parseClusterSpec(cluster.spec.bytes as Uint8Array, specPath);
+      spec = parseClusterSpec(cluster.spec.bytes, specPath);
     } catch (cause) {
       if (!(cause instanceof KawsInputError)) throw cause;
       findings.push(error(cause.rule, cause.path, cause.message));
@@ -76,8 +76,8 @@ export async function checkCluster(cluster: ClusterFiles, now: Date): Promise<Cl
 
   let ca: Certificate | null = null;
   const caEntry = cluster.certificates.ca;
-  if (caEntry) {
-    const read = readCertificate(caEntry.bytes as Uint8Array);
+  if (isLoaded(caEntry)) {
+    const read = readCertificate(caEntry.bytes);
     if (!read.ok)
       findings.push(
         error("ca.unreadable", caEntry.path, `${read.detail}: restore ca.pem or rotate the cluster PKI`),
@@ -99,8 +99,8 @@ export async function checkCluster(cluster: ClusterFiles, now: Date): Promise<Cl
   }
   for (const role of ["master", "node"] as const) {
     const entry = cluster.certificates[role];
-    if (!entry) continue;
-    const read = readCertificate(entry.bytes as Uint8Array);
+    if (!isLoaded(entry)) continue;
+    const read = readCertificate(entry.bytes);
     if (!read.ok) {
       findings.push(
         error(`${role}-cert.unreadable`, entry.path, `${read.detail}: restore it or rotate the cluster PKI`),

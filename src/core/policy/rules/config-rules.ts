@@ -11,6 +11,9 @@ export interface ConfigResult {
 
 /** Read `.github/kaws.yml`; a missing file means the defaults, a bad one is an error naming the key. */
 export function checkConfig(entry: TreeEntry | undefined): ConfigResult {
+  // Listed but not loaded: the caller judges by another config (the default branch's).
+  if (entry !== undefined && entry.bytes === undefined)
+    return { config: DEFAULT_CONFIG, valid: true, findings: [] };
   if (entry?.bytes === undefined) {
     return {
       config: DEFAULT_CONFIG,

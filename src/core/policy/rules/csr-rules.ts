@@ -4,7 +4,7 @@ import { verifyDetachedSignature } from "../../openpgp/verify-detached-signature
 import { certificateKeyWeakness } from "../../pki/describe-public-key.js";
 import { readCsr, type CsrFacts } from "../../pki/read-csr.js";
 import { clusterFile } from "../../tree/classify-path.js";
-import type { AdminFiles } from "../repo-model.js";
+import { isLoaded, type AdminFiles } from "../repo-model.js";
 import type { KnownKey } from "./pubkey-rules.js";
 import { allKeyIds } from "../../openpgp/public-key-facts.js";
 
@@ -48,7 +48,8 @@ export async function checkCsr(
       );
     return { findings, facts: null, signerFingerprint: null };
   }
-  const read = readCsr(files.csr.bytes as Uint8Array);
+  if (!isLoaded(files.csr)) return { findings: [], facts: null, signerFingerprint: null };
+  const read = readCsr(files.csr.bytes);
   if (!read.ok) {
     return {
       findings: [
@@ -156,6 +157,7 @@ async function checkCsrSignature(
       signerFingerprint: null,
     };
   }
+  if (!isLoaded(files.signature) || !isLoaded(files.csr)) return { findings: [], signerFingerprint: null };
   const signer = signers.lookup(login);
   if (signer === undefined) {
     return {
@@ -179,12 +181,7 @@ async function checkCsrSignature(
       ),
     );
   }
-  const result = await verifyDetachedSignature(
-    files.csr!.bytes as Uint8Array,
-    files.signature.bytes as Uint8Array,
-    signer.known.key,
-    now,
-  );
+  const result = await verifyDetachedSignature(files.csr.bytes, files.signature.bytes, signer.known.key, now);
   if (!result.ok) {
     findings.push(signatureFailure(result, signaturePath, login, signer.known, signers.everyone));
     return { findings, signerFingerprint: null };

@@ -4,6 +4,7 @@ import { judgePublicKey } from "../../openpgp/judge-public-key.js";
 import { readPublicKey } from "../../openpgp/read-public-key.js";
 import { BOT_KEY_PATH } from "../../tree/classify-path.js";
 import type { TreeEntry } from "../../tree/repo-tree.js";
+import { isLoaded } from "../repo-model.js";
 
 export interface KnownKey {
   readonly path: string;
@@ -73,10 +74,12 @@ export async function checkPublicKeys(
   const findings: Finding[] = [];
   const admins = new Map<string, KnownKey>();
   const results = await Promise.all(
-    [...pubkeys].map(async ([login, entry]) => ({
-      login,
-      ...(await checkPublicKeyFile(entry, login, now, minRsaBits)),
-    })),
+    [...pubkeys]
+      .filter(([, entry]) => isLoaded(entry))
+      .map(async ([login, entry]) => ({
+        login,
+        ...(await checkPublicKeyFile(entry, login, now, minRsaBits)),
+      })),
   );
   for (const result of results) {
     findings.push(...result.findings);
@@ -90,7 +93,7 @@ export async function checkPublicKeys(
         ? error("bot-key.missing", BOT_KEY_PATH, message)
         : warning("bot-key.missing", BOT_KEY_PATH, message),
     );
-  } else {
+  } else if (isLoaded(botKey)) {
     const result = await checkPublicKeyFile(botKey, null, now, minRsaBits);
     findings.push(...result.findings.map((f) => ({ ...f, rule: f.rule.replace(/^pubkey\./, "bot-key.") })));
     bot = result.known;

@@ -1,0 +1,100 @@
+import { error, warning, type Finding } from "../findings.js";
+import { classifyPath } from "../tree/classify-path.js";
+import type { RepoTree } from "../tree/repo-tree.js";
+import type { PathChange } from "./diff-trees.js";
+
+/** What the reconciler will do when the change merges: shown as pending, never as an error. */
+export type PendingAction =
+  | { kind: "issue-certificate"; cluster: string; login: string }
+  | { kind: "reencrypt"; path: string }
+  | { kind: "generate-pki"; cluster: string }
+  | { kind: "rotation-advised"; login: string };
+
+/** A request PR may add or change only the author's own key and `admins/<author>.*` files. */
+export function isRequestPath(change: PathChange, author: string): boolean {
+  if (change.change === "removed") return false;
+  const managed = classifyPath(change.path);
+  if (managed === null) return false;
+  if (managed.kind === "pubkey") return managed.login === author;
+  if (
+    managed.kind === "admin-csr" ||
+    managed.kind === "admin-csr-signature" ||
+    managed.kind === "admin-cert"
+  ) {
+    return managed.login === author;
+  }
+  return false;
+}
+
+/** True when the change alters the recipient set: an admin key or the bot's key. */
+export function changesRecipients(changes: readonly PathChange[]): boolean {
+  return changes.some((c) => c.path.startsWith("pubkeys/") || c.path === ".github/kaws-bot.asc");
+}
+
+/**
+ * Every encrypted key file the merge will re-encrypt because the recipient set changed, found from
+ * the listing alone (the bot does not need to read them). Each is a pending warning.
+ */
+export function pendingReencryption(
+  head: RepoTree,
+  changed: ReadonlyMap<string, string>,
+): { findings: Finding[]; pending: PendingAction[] } {
+  const findings: Finding[] = [];
+  const pending: PendingAction[] = [];
+  for (const path of head.keys()) {
+    if (classifyPath(path)?.kind !== "cluster-key" || changed.has(path)) continue;
+    pending.push({ kind: "reencrypt", path });
+    findings.push(
+      warning(
+        "key-file.recipients.pending",
+        path,
+        "pending: the bot re-encrypts this key to the new set of admins when this merges",
+      ),
+    );
+  }
+  return { findings, pending };
+}
+
+/**
+ * Turn what the reconciler will fix at merge into pending warnings, and what the default branch
+ * already owed into "unreconciled" warnings; keep tampering an error. Null drops a finding that a
+ * pending warning replaces.
+ */
+export function reclassify(
+  finding: Finding,
+  changed: ReadonlyMap<string, string>,
+  recipientsChange: boolean,
+  pending: PendingAction[],
+): Finding | null {
+  if (finding.rule === "cluster.pki.missing") {
+    if (!changed.has(finding.path))
+      return warning(
+        "cluster.pki.unreconciled",
+        finding.path,
+        `the default branch is not reconciled: ${finding.message}`,
+      );
+    pending.push({ kind: "generate-pki", cluster: finding.path.split("/")[1] as string });
+    return warning(
+      "cluster.pki.pending",
+      finding.path,
+      "pending: the bot generates this cluster's CA, master and node PKI when this merges",
+    );
+  }
+  if (finding.rule === "key-file.recipients") {
+    if (changed.has(finding.path)) {
+      return error(
+        finding.rule,
+        finding.path,
+        `${finding.message} (the file is changed by this pull request: the bot writes these files, nobody else)`,
+      );
+    }
+    if (recipientsChange) return null; // pendingReencryption says it
+    pending.push({ kind: "reencrypt", path: finding.path });
+    return warning(
+      "key-file.recipients.unreconciled",
+      finding.path,
+      `the default branch is not reconciled: ${finding.message}`,
+    );
+  }
+  return finding;
+}
