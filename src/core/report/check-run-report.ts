@@ -1,0 +1,99 @@
+import type { Finding } from "../findings.js";
+import type { ChangeEvaluation } from "../policy/evaluate-change.js";
+import type { IdentityBinding } from "../policy/judge-identity-binding.js";
+import { describePending, describeRequest } from "./describe-change.js";
+
+/** GitHub's limits: a check run summary is at most 65,535 characters; annotations go 50 per request. */
+export const SUMMARY_LIMIT = 65_535;
+export const ANNOTATIONS_PER_REQUEST = 50;
+
+export interface CheckRunReport {
+  /** failure: an error finding; action_required: valid, awaiting approval (not passing); success: nothing to approve. */
+  readonly conclusion: "failure" | "action_required" | "success";
+  readonly title: string;
+  readonly summary: string;
+  readonly annotations: CheckAnnotation[];
+}
+
+export interface CheckAnnotation {
+  readonly path: string;
+  readonly start_line: number;
+  readonly end_line: number;
+  readonly annotation_level: "failure" | "warning";
+  readonly title: string;
+  readonly message: string;
+}
+
+/** The `kaws` check run for one head commit, from the evaluation of the change. */
+export function renderCheckRun(input: {
+  evaluation: ChangeEvaluation;
+  findings: readonly Finding[];
+  bindings: readonly IdentityBinding[];
+  headSha: string;
+  headPaths: ReadonlySet<string>;
+}): CheckRunReport {
+  const { evaluation, findings } = input;
+  const errors = findings.filter((f) => f.severity === "error").length;
+  const conclusion = errors > 0 ? "failure" : evaluation.kind === "none" ? "success" : "action_required";
+  const title =
+    conclusion === "failure"
+      ? `${errors} error${errors === 1 ? "" : "s"}: fix before approval`
+      : conclusion === "success"
+        ? "No kaws-managed file changed"
+        : `Valid: awaiting ${evaluation.requiredApprovals} maintainer approval${evaluation.requiredApprovals === 1 ? "" : "s"}`;
+  const lines = [
+    `Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
+    "",
+  ];
+  for (const request of evaluation.requests) lines.push(`- ${describeRequest(request, input.bindings)}`);
+  for (const action of evaluation.pending) lines.push(`- Pending at merge: ${describePending(action)}`);
+  if (evaluation.kind !== "none") {
+    lines.push(
+      "",
+      `Approvals needed: ${evaluation.requiredApprovals} distinct maintainer(s), not the author, for this exact commit.`,
+    );
+  }
+  const table =
+    findings.length === 0
+      ? ["", "No findings."]
+      : ["", "| | file | rule | message |", "| --- | --- | --- | --- |"];
+  const rows = findings.map(
+    (f) =>
+      `| ${f.severity === "error" ? "❌" : "⚠️"} | \`${cell(f.path)}\` | \`${f.rule}\` | ${cell(f.message)} |`,
+  );
+  return {
+    conclusion,
+    title,
+    summary: capSummary([...lines, ...table].join("\n"), rows),
+    annotations: annotationsFor(findings, input.headPaths),
+  };
+}
+
+/** Add table rows while they fit, then say how many were left out. */
+function capSummary(head: string, rows: string[]): string {
+  let summary = head;
+  for (const [index, row] of rows.entries()) {
+    const note = `\n\n…and ${rows.length - index} more finding(s) not shown: run \`npx kaws check\` locally to see them all.`;
+    if (summary.length + row.length + 1 + note.length > SUMMARY_LIMIT) return summary + note;
+    summary += `\n${row}`;
+  }
+  return summary;
+}
+
+/** One annotation per finding on a file that exists at the head (GitHub cannot annotate others). */
+function annotationsFor(findings: readonly Finding[], headPaths: ReadonlySet<string>): CheckAnnotation[] {
+  return findings
+    .filter((f) => headPaths.has(f.path))
+    .map((f) => ({
+      path: f.path,
+      start_line: 1,
+      end_line: 1,
+      annotation_level: f.severity === "error" ? "failure" : "warning",
+      title: f.rule,
+      message: f.message,
+    }));
+}
+
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|").replaceAll("\n", " ");
+}

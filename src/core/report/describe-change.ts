@@ -1,0 +1,38 @@
+import type { AccessRequest, PendingAction } from "../policy/evaluate-change.js";
+import type { IdentityBinding } from "../policy/judge-identity-binding.js";
+
+/** "@alice asks for a certificate on prod with groups developers (key …, registered on GitHub)" */
+export function describeRequest(request: AccessRequest, bindings: readonly IdentityBinding[]): string {
+  const groups =
+    request.groups.length > 0 ? `groups ${request.groups.map((g) => `\`${g}\``).join(", ")}` : "no groups";
+  const key = request.signerFingerprint
+    ? `signed with key \`${request.signerFingerprint}\``
+    : "**signature not verified**";
+  const binding = bindings.find((b) => b.login === request.login);
+  const bound =
+    binding === undefined
+      ? ""
+      : binding.method === "fingerprint"
+        ? ", registered on their GitHub account"
+        : binding.method === "key-id"
+          ? ", matched on GitHub by key ID"
+          : ", **not registered on their GitHub account**";
+  const warning =
+    request.privilegedGroups.length > 0
+      ? ` ⚠️ **${request.privilegedGroups.join(", ")} gives unrestricted control of the cluster.**`
+      : "";
+  return `@${request.login} asks for a certificate on **${request.cluster}** with ${groups}, ${key}${bound}.${warning}`;
+}
+
+export function describePending(action: PendingAction): string {
+  switch (action.kind) {
+    case "issue-certificate":
+      return `issue ${action.login}'s certificate for ${action.cluster}`;
+    case "reencrypt":
+      return `re-encrypt ${action.path} to the new set of admins`;
+    case "generate-pki":
+      return `generate the PKI of ${action.cluster}`;
+    case "rotation-advised":
+      return `${action.login} is removed: re-encryption is not revocation, rotate the clusters they could read`;
+  }
+}
