@@ -11,7 +11,7 @@ import { useRepo } from "../helpers/security-setup.js";
 
 const { ids, repo } = useRepo();
 
-it("never makes a CA of a CSR that asks for CA:true, and says the request is ignored", async () => {
+it("refuses a CSR that asks for CA:true, and even if it were signed, the certificate is no CA", async () => {
   const { csr, key } = makeCsr("/CN=alice/O=developers", "ec-p256", [
     "-addext",
     "basicConstraints=critical,CA:true",
@@ -27,8 +27,16 @@ it("never makes a CA of a CSR that asks for CA:true, and says the request is ign
     ["clusters/prod/admins/alice.pem"],
   );
   const { findings } = await verifyTree(tree, { now: repo().now });
-  const finding = findings.find((f) => f.rule === "csr.extensions.ignored");
-  expect(finding?.message).toContain("asks to be a CA, which it will never be");
+  expect(findings).toContainEqual(
+    expect.objectContaining({
+      rule: "csr.ca-requested",
+      severity: "error",
+      path: "clusters/prod/admins/alice.csr",
+    }),
+  );
+  expect(findings.find((f) => f.rule === "csr.extensions.ignored")?.message).toContain(
+    "basicConstraints (CA:true)",
+  );
 
   const facts = readCsr(csr);
   const ca = readCertificate(new TextEncoder().encode(repo().pki.certificates.ca));

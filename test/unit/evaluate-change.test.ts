@@ -38,7 +38,9 @@ describe("evaluateChange", () => {
         privilegedGroups: [],
       }),
     ]);
-    expect(result.changedKeys).toEqual([{ login: "carol", fingerprint: ids().carol.fingerprint }]);
+    expect(result.changedKeys.map(({ login, fingerprint }) => ({ login, fingerprint }))).toEqual([
+      { login: "carol", fingerprint: ids().carol.fingerprint },
+    ]);
     const rules = result.findings.map((f) => f.rule);
     expect(rules).toEqual(
       expect.arrayContaining([

@@ -344,6 +344,16 @@ const cases: Case[] = [
       signedCsr("alice", "/CN=alice/O=developers", "ec-p256", ["-addext", "subjectAltName=DNS:evil.example"]),
   },
   {
+    name: "a CSR asking to be a CA",
+    rule: "csr.ca-requested",
+    path: ALICE_CSR,
+    tree: () =>
+      signedCsr("alice", "/CN=alice/O=developers", "ec-p256", [
+        "-addext",
+        "basicConstraints=critical,CA:true",
+      ]),
+  },
+  {
     name: "a CSR without signature",
     rule: "csr.signature.missing",
     path: ALICE_SIG,

@@ -1,3 +1,5 @@
+import type * as openpgp from "openpgp";
+import type { KawsConfig } from "../config/kaws-config.js";
 import { hasErrors, sortFindings, warning, type Finding } from "../findings.js";
 import {
   changesRecipients,
@@ -20,6 +22,13 @@ export interface AccessRequest extends CsrSummary {
 
 export type { PendingAction };
 
+/** A key added or replaced by the change: to bind to its owner's GitHub account. */
+export interface ChangedKey {
+  readonly login: string;
+  readonly fingerprint: string;
+  readonly key: openpgp.PublicKey;
+}
+
 export interface ChangeEvaluation {
   readonly ok: boolean;
   /** "request": only the author's own key and CSRs; "privileged": anything else managed; "none": nothing managed changed. */
@@ -32,7 +41,9 @@ export interface ChangeEvaluation {
   readonly pending: PendingAction[];
   readonly requiredApprovals: number;
   /** Fingerprints of keys new or changed in this change, by login: to bind to GitHub accounts. */
-  readonly changedKeys: { login: string; fingerprint: string }[];
+  readonly changedKeys: ChangedKey[];
+  /** The configuration the change was judged by: the default branch's. */
+  readonly config: KawsConfig;
 }
 
 /**
@@ -96,11 +107,11 @@ export async function evaluateChange(input: {
     );
   }
 
-  const changedKeys: { login: string; fingerprint: string }[] = [];
+  const changedKeys: ChangedKey[] = [];
   for (const [login, known] of head.admins) {
     const path = `pubkeys/${login}.asc`;
     if (!changed.has(path)) continue;
-    changedKeys.push({ login, fingerprint: known.fingerprint });
+    changedKeys.push({ login, fingerprint: known.fingerprint, key: known.key });
     const before = authority.admins.get(login);
     findings.push(
       before === undefined
@@ -144,5 +155,6 @@ export async function evaluateChange(input: {
       requests.flatMap((r) => r.groups),
     ),
     changedKeys,
+    config: authority.config,
   };
 }

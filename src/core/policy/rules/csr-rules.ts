@@ -124,13 +124,21 @@ function judgeCsrContent(facts: CsrFacts, path: string, login: string, config: K
   }
   const weakness = certificateKeyWeakness(facts.publicKey);
   if (weakness !== null) findings.push(error("csr.weak-key", path, `${weakness}: make a new key and CSR`));
+  if (facts.requestsCa) {
+    findings.push(
+      error(
+        "csr.ca-requested",
+        path,
+        "the CSR asks to be a CA (basicConstraints CA:true): an admin certificate never is one; make a new CSR without it",
+      ),
+    );
+  }
   if (facts.requestedExtensions.length > 0) {
-    const ca = facts.requestsCa ? " — it asks to be a CA, which it will never be" : "";
     findings.push(
       warning(
         "csr.extensions.ignored",
         path,
-        `requested extensions (${facts.requestedExtensions.join(", ")}) are not copied into the certificate${ca}`,
+        `requested extensions (${facts.requestedExtensions.join(", ")}) are not copied into the certificate`,
       ),
     );
   }

@@ -1,0 +1,34 @@
+/**
+ * Runs tasks with the same key one after another (two deliveries for one pull request never race
+ * to create two comments); tasks with different keys run concurrently.
+ */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}
+
+/** Delivery ids handled recently, so a redelivered webhook does nothing twice. Bounded. */
+export class RecentDeliveries {
+  private readonly ids = new Set<string>();
+
+  constructor(private readonly limit = 10_000) {}
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value as string);
+  }
+}

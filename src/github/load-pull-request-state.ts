@@ -1,0 +1,46 @@
+import { diffManagedPaths, type PathChange } from "../core/policy/diff-trees.js";
+import { pathsToLoad } from "../core/policy/paths-to-load.js";
+import type { RepoTree } from "../core/tree/repo-tree.js";
+import type { BlobCache } from "./blob-cache.js";
+import { fetchAuthorityTree } from "./fetch-authority-tree.js";
+import { fetchTreeListing } from "./fetch-tree-listing.js";
+import type { GitHubClient, RepoRef } from "./github-client.js";
+import { loadBlobs } from "./load-blobs.js";
+
+export interface PullRequestState {
+  /** The default branch's commit whose config and keys judge the change. */
+  readonly authorityCommit: string;
+  readonly authority: RepoTree;
+  /** The merge base of the pull request: where its change starts. */
+  readonly base: RepoTree;
+  readonly head: RepoTree;
+  readonly changes: PathChange[];
+}
+
+/**
+ * Everything a pull-request evaluation reads, in a number of API calls that follows what the PR
+ * touches: one compare (default branch tip and merge base), one tree listing per side, one GraphQL
+ * query for the default branch's authority, and the blobs of changed files and their counterparts.
+ * The head commit is read from the base repository, so forks need nothing more; nothing is executed.
+ */
+export async function loadPullRequestState(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  pull: { defaultBranch: string; headSha: string },
+  cache: BlobCache,
+): Promise<PullRequestState> {
+  const { data: comparison } = await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+    ...repo,
+    basehead: `${pull.defaultBranch}...${pull.headSha}`,
+    per_page: 1,
+  });
+  const authorityCommit = comparison.base_commit.sha;
+  const [base, headListing, authority] = await Promise.all([
+    fetchTreeListing(octokit, repo, comparison.merge_base_commit.sha),
+    fetchTreeListing(octokit, repo, pull.headSha),
+    fetchAuthorityTree(octokit, repo, authorityCommit, cache),
+  ]);
+  const changes = diffManagedPaths(base, headListing);
+  const head = await loadBlobs(octokit, repo, headListing, pathsToLoad(changes, headListing), cache);
+  return { authorityCommit, authority, base, head, changes };
+}
