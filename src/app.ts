@@ -11,7 +11,11 @@ export interface AppOptions {
 /** The Probot wiring: one small handler per event; the work is in src/handlers and the core. */
 export function createKawsBot(appOptions: AppOptions = {}) {
   return function kawsBot(app: Probot, options?: Partial<ApplicationFunctionOptions>): void {
-    options?.addHandler?.(healthHandler);
+    try {
+      options?.addHandler?.(healthHandler);
+    } catch {
+      // no HTTP server (Probot used without one, as in tests): nothing to serve
+    }
     const cache = new BlobCache();
     const queue = new KeyedQueue();
     const deliveries = new RecentDeliveries();

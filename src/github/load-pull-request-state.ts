@@ -1,5 +1,5 @@
-import { diffManagedPaths, type PathChange } from "../core/policy/diff-trees.js";
-import { pathsToLoad } from "../core/policy/paths-to-load.js";
+import { addedOrModifiedPaths, diffManagedPaths, type PathChange } from "../core/policy/diff-trees.js";
+import { pathsToLoad, pathsToScan } from "../core/policy/paths-to-load.js";
 import type { RepoTree } from "../core/tree/repo-tree.js";
 import type { BlobCache } from "./blob-cache.js";
 import { fetchAuthorityTree } from "./fetch-authority-tree.js";
@@ -15,6 +15,8 @@ export interface PullRequestState {
   readonly base: RepoTree;
   readonly head: RepoTree;
   readonly changes: PathChange[];
+  /** Changed files too many or too large to scan for private keys. */
+  readonly unscanned: string[];
 }
 
 /**
@@ -41,6 +43,8 @@ export async function loadPullRequestState(
     fetchAuthorityTree(octokit, repo, authorityCommit, cache),
   ]);
   const changes = diffManagedPaths(base, headListing);
-  const head = await loadBlobs(octokit, repo, headListing, pathsToLoad(changes, headListing), cache);
-  return { authorityCommit, authority, base, head, changes };
+  const { scan, skipped } = pathsToScan(addedOrModifiedPaths(base, headListing), headListing);
+  const wanted = new Set([...pathsToLoad(changes, headListing), ...scan]);
+  const head = await loadBlobs(octokit, repo, headListing, wanted, cache);
+  return { authorityCommit, authority, base, head, changes, unscanned: skipped };
 }

@@ -1,5 +1,5 @@
 import type { Logger } from "probot";
-import { sortFindings } from "../core/findings.js";
+import { sortFindings, warning } from "../core/findings.js";
 import { evaluateChange } from "../core/policy/evaluate-change.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
 import { renderCheckRun } from "../core/report/check-run-report.js";
@@ -47,9 +47,17 @@ export async function evaluatePullRequest(deps: EvaluationDeps, pull: PullReques
     ),
   );
   const required = evaluation.config.identity.require_github_gpg_key;
+  const unscanned = state.unscanned.map((path) =>
+    warning(
+      "secret.not-scanned",
+      path,
+      "changed, but too large (or one file too many) to scan for private keys here: run `npx kaws verify`",
+    ),
+  );
   const findings = sortFindings([
     ...evaluation.findings,
     ...bindings.flatMap((b) => identityFindings(b, required)),
+    ...unscanned,
   ]);
   const report = renderCheckRun({
     evaluation,

@@ -20,3 +20,10 @@ export function diffManagedPaths(base: RepoTree, head: RepoTree): PathChange[] {
   }
   return changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** Files added or modified anywhere in the tree (not only managed ones): what a change brings in. */
+export function addedOrModifiedPaths(base: RepoTree, head: RepoTree): string[] {
+  const paths: string[] = [];
+  for (const [path, entry] of head) if (!sameEntry(base.get(path), entry)) paths.push(path);
+  return paths.sort();
+}

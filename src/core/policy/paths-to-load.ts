@@ -7,6 +7,10 @@ import type { PathChange } from "./diff-trees.js";
  * rules compare them with. Everything else is judged present from the listing alone, so the work
  * (and the GitHub API calls) follow what the change touches, not the size of the repository.
  */
+/** Changed files of any kind are read for the private-key scan, within these bounds. */
+export const SCAN_MAX_FILES = 100;
+export const SCAN_MAX_BYTES = 1024 * 1024;
+
 export function pathsToLoad(changes: readonly PathChange[], head: RepoTree): Set<string> {
   const wanted = new Set<string>();
   const add = (path: string) => {
@@ -55,4 +59,22 @@ export function pathsToLoad(changes: readonly PathChange[], head: RepoTree): Set
     add(BOT_KEY_PATH);
   }
   return wanted;
+}
+
+/**
+ * Changed files outside the managed folders that the private-key scan reads (invariant 2 holds for
+ * the whole repository), and those it had to leave out.
+ */
+export function pathsToScan(
+  changedPaths: readonly string[],
+  head: RepoTree,
+): { scan: string[]; skipped: string[] } {
+  const candidates = changedPaths.filter((path) => {
+    const entry = head.get(path);
+    return entry !== undefined && entry.mode !== "160000" && entry.mode !== "120000";
+  });
+  const scan = candidates
+    .filter((path) => (head.get(path)?.size ?? 0) <= SCAN_MAX_BYTES)
+    .slice(0, SCAN_MAX_FILES);
+  return { scan, skipped: candidates.filter((path) => !scan.includes(path)) };
 }

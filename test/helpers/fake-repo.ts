@@ -1,0 +1,117 @@
+import { createHash } from "node:crypto";
+import type { Files } from "./build-repo.js";
+
+export interface FakeCommit {
+  readonly sha: string;
+  readonly files: Map<string, { oid: string; mode: string; size: number }>;
+}
+
+/** git's own blob id: sha1("blob <size>\0" + bytes). */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/**
+ * A repository's objects in memory, answering as GitHub's Git Data and GraphQL APIs would: commits
+ * are file maps, blobs are stored by their real git ids.
+ */
+export class FakeRepo {
+  readonly owner = "acme";
+  readonly name = "cluster-keys";
+  readonly blobs = new Map<string, Uint8Array>();
+  readonly commits = new Map<string, FakeCommit>();
+
+  commit(files: Files, modes: Record<string, string> = {}): string {
+    const entries = new Map<string, { oid: string; mode: string; size: number }>();
+    for (const [path, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const bytes = typeof content === "string" ? new TextEncoder().encode(content) : new Uint8Array(content);
+      const oid = gitBlobId(bytes);
+      this.blobs.set(oid, bytes);
+      entries.set(path, { oid, mode: modes[path] ?? "100644", size: bytes.length });
+    }
+    const sha = createHash("sha1")
+      .update(JSON.stringify([...entries]))
+      .digest("hex");
+    this.commits.set(sha, { sha, files: entries });
+    return sha;
+  }
+
+  treeResponse(sha: string) {
+    const commit = this.required(sha);
+    return {
+      sha,
+      url: `https://api.github.com/repos/${this.owner}/${this.name}/git/trees/${sha}`,
+      truncated: false,
+      tree: [...commit.files].map(([path, file]) => ({
+        path,
+        mode: file.mode,
+        type: file.mode === "160000" ? "commit" : "blob",
+        sha: file.oid,
+        size: file.size,
+        url: `https://api.github.com/repos/${this.owner}/${this.name}/git/blobs/${file.oid}`,
+      })),
+    };
+  }
+
+  blobResponse(oid: string) {
+    const bytes = this.blobs.get(oid);
+    if (bytes === undefined) return undefined;
+    return {
+      sha: oid,
+      node_id: "B_x",
+      size: bytes.length,
+      url: "",
+      content: Buffer.from(bytes).toString("base64"),
+      encoding: "base64",
+    };
+  }
+
+  /** The answer to the bot's authority query: `pubkeys/`, the config and the bot key at a commit. */
+  authorityResponse(sha: string) {
+    const commit = this.required(sha);
+    const blob = (path: string) => {
+      const file = commit.files.get(path);
+      if (file === undefined) return null;
+      const bytes = this.blobs.get(file.oid)!;
+      const text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+      const isBinary = bytes.some(
+        (byte) => byte > 0x7e || (byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d),
+      );
+      return {
+        oid: file.oid,
+        byteSize: bytes.length,
+        isBinary,
+        isTruncated: false,
+        text: isBinary ? null : text,
+      };
+    };
+    const pubkeys = [...commit.files.keys()].filter(
+      (p) => p.startsWith("pubkeys/") && p.split("/").length === 2,
+    );
+    return {
+      data: {
+        repository: {
+          pubkeys:
+            pubkeys.length === 0
+              ? null
+              : {
+                  entries: pubkeys.map((path) => ({
+                    name: path.slice(8),
+                    mode: parseInt(commit.files.get(path)!.mode, 8),
+                    oid: commit.files.get(path)!.oid,
+                    object: blob(path),
+                  })),
+                },
+          config: blob(".github/kaws.yml"),
+          bot: blob(".github/kaws-bot.asc"),
+        },
+      },
+    };
+  }
+
+  required(sha: string): FakeCommit {
+    const commit = this.commits.get(sha);
+    if (commit === undefined) throw new Error(`no commit ${sha}`);
+    return commit;
+  }
+}

@@ -1,0 +1,62 @@
+import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Probot, ProbotOctokit } from "probot";
+import { pino } from "pino";
+import { Writable } from "node:stream";
+import { createKawsBot } from "../../src/app.js";
+
+/** The GitHub App's own key for tests: made in memory at test time, never written anywhere. */
+export const APP_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .privateKey.export({ type: "pkcs1", format: "pem" })
+  .toString();
+
+/** Retries and throttling off, or a failing request waits ~3 s (the object form is silently overridden). */
+export const TestOctokit = ProbotOctokit.defaults((options: object) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { enabled: false },
+}));
+
+/** Every log line the app writes, as parsed JSON, to assert on. */
+export function captureLogs(level = "debug") {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of chunk.toString().split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+  return { log: pino({ level }, stream), lines };
+}
+
+export async function testProbot(options: { now?: () => Date; logLevel?: string } = {}) {
+  const { log, lines } = captureLogs(options.logLevel);
+  const probot = new Probot({
+    appId: 123,
+    privateKey: APP_PRIVATE_KEY,
+    secret: "test-webhook-secret",
+    Octokit: TestOctokit,
+    log,
+  });
+  await probot.load(createKawsBot({ now: options.now }));
+  return { probot, logs: lines };
+}
+
+export function pullRequestPayload(overrides: {
+  action?: string;
+  number?: number;
+  headSha: string;
+  baseSha: string;
+  author?: string;
+}) {
+  const payload = JSON.parse(
+    readFileSync(new URL("../fixtures/pull_request.opened-payload.json", import.meta.url), "utf8"),
+  );
+  payload.action = overrides.action ?? "opened";
+  payload.number = payload.pull_request.number = overrides.number ?? 7;
+  payload.pull_request.html_url = `https://github.com/acme/cluster-keys/pull/${payload.number}`;
+  payload.pull_request.head.sha = overrides.headSha;
+  payload.pull_request.base.sha = overrides.baseSha;
+  if (overrides.author) payload.pull_request.user.login = payload.sender.login = overrides.author;
+  return payload;
+}

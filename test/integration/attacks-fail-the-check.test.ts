@@ -1,0 +1,158 @@
+import { afterEach, beforeAll, expect, it } from "vitest";
+import nock from "nock";
+import { encryptToRecipients } from "../../src/core/openpgp/encrypt-to-recipients.js";
+import { buildRepo, publicKeyOf, type BuiltRepo, type Files } from "../helpers/build-repo.js";
+import { fakeGitHub } from "../helpers/fake-github.js";
+import { FakeRepo } from "../helpers/fake-repo.js";
+import { identities, type Identities } from "../helpers/identities.js";
+import { makeCsr, opensslSelfSignedCa, opensslSignCsr } from "../helpers/openssl.js";
+import { pullRequestPayload, testProbot } from "../helpers/probot.js";
+import { run } from "../helpers/run.js";
+
+let ids: Identities;
+let built: BuiltRepo;
+beforeAll(async () => {
+  ids = identities();
+  built = await buildRepo(ids);
+});
+afterEach(() => nock.cleanAll());
+
+interface Attack {
+  readonly author: string;
+  readonly change: () => Promise<Files> | Files;
+  readonly remove?: string[];
+  readonly modes?: Record<string, string>;
+  readonly rule: string;
+  readonly path: string;
+}
+
+const ALICE_CSR = "clusters/prod/admins/alice.csr";
+const attacks: Record<string, Attack> = {
+  "a CSR signed by another admin": {
+    author: "alice",
+    change: () => {
+      const { csr } = makeCsr("/CN=alice/O=system:masters");
+      return { [ALICE_CSR]: csr, [`${ALICE_CSR}.asc`]: ids.bob.detachSign(csr) };
+    },
+    remove: ["clusters/prod/admins/alice.pem"],
+    rule: "csr.signature.wrong-signer",
+    path: `${ALICE_CSR}.asc`,
+  },
+  "signed bytes that differ": {
+    author: "alice",
+    change: () => ({ [ALICE_CSR]: makeCsr("/CN=alice/O=system:masters").csr }),
+    remove: ["clusters/prod/admins/alice.pem"],
+    rule: "csr.signature.bad",
+    path: `${ALICE_CSR}.asc`,
+  },
+  "a secret key in pubkeys/": {
+    author: "carol",
+    change: () => ({ "pubkeys/carol.asc": ids.carol.exportSecret() }),
+    rule: "pubkey.secret-material",
+    path: "pubkeys/carol.asc",
+  },
+  "a clear private key anywhere": {
+    author: "carol",
+    change: () => ({
+      "pubkeys/carol.asc": ids.carol.exportPublic(),
+      "docs/notes.md": run("openssl", ["genpkey", "-algorithm", "ed25519"]).toString(),
+    }),
+    rule: "secret.private-key",
+    path: "docs/notes.md",
+  },
+  "an extra recipient": {
+    author: "mallory",
+    change: async () => ({
+      "clusters/prod/ca-key.pem.asc": await encryptToRecipients(
+        new TextEncoder().encode("x"),
+        await Promise.all([ids.alice, ids.bob, ids.bot, ids.mallory].map(publicKeyOf)),
+        built.now,
+      ),
+    }),
+    rule: "key-file.recipients",
+    path: "clusters/prod/ca-key.pem.asc",
+  },
+  "a symlink in clusters/": {
+    author: "mallory",
+    change: () => ({ "clusters/prod/admins/mallory.pem": "../../../etc/passwd" }),
+    modes: { "clusters/prod/admins/mallory.pem": "120000" },
+    rule: "tree.file-mode",
+    path: "clusters/prod/admins/mallory.pem",
+  },
+  "a CSR asking for CA:true": {
+    author: "alice",
+    change: () => {
+      const { csr } = makeCsr("/CN=alice/O=developers", "ec-p256", [
+        "-addext",
+        "basicConstraints=critical,CA:true",
+      ]);
+      return { [ALICE_CSR]: csr, [`${ALICE_CSR}.asc`]: ids.alice.detachSign(csr) };
+    },
+    remove: ["clusters/prod/admins/alice.pem"],
+    rule: "csr.ca-requested",
+    path: ALICE_CSR,
+  },
+  "a certificate from a foreign CA": {
+    author: "alice",
+    change: () => ({
+      "clusters/prod/admins/alice.pem": opensslSignCsr(
+        built.files[ALICE_CSR] as Uint8Array,
+        opensslSelfSignedCa("/CN=kaws prod CA/O=kaws"),
+        "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+      ),
+    }),
+    rule: "admin-cert.chain",
+    path: "clusters/prod/admins/alice.pem",
+  },
+  "a key not registered on the author's GitHub account": {
+    author: "carol",
+    change: () => {
+      const { csr } = makeCsr("/CN=carol");
+      return {
+        "pubkeys/carol.asc": ids.mallory.exportPublic(),
+        "clusters/prod/admins/carol.csr": csr,
+        "clusters/prod/admins/carol.csr.asc": ids.mallory.detachSign(csr),
+      };
+    },
+    rule: "identity.not-registered",
+    path: "pubkeys/carol.asc",
+  },
+};
+
+it.each(Object.entries(attacks))(
+  "%s fails the kaws check with an annotation on the file",
+  async (_name, attack) => {
+    const repo = new FakeRepo();
+    const baseSha = repo.commit(built.files);
+    const headFiles: Files = { ...built.files, ...(await attack.change()) };
+    for (const path of attack.remove ?? []) delete headFiles[path];
+    const headSha = repo.commit(headFiles, attack.modes);
+    const carol = {
+      key_id: ids.carol.fingerprint.slice(-16),
+      raw_key: ids.carol.exportPublic().toString(),
+      subkeys: [],
+    };
+    const github = fakeGitHub({
+      repo,
+      defaultSha: baseSha,
+      mergeBaseSha: baseSha,
+      gpgKeys: { carol: [carol] },
+    });
+    const { probot } = await testProbot({ now: () => built.now });
+    await probot.receive({
+      id: `d-${attack.rule}`,
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha, author: attack.author }) as never,
+    });
+    const [run_] = github.checkRuns;
+    expect(run_?.conclusion).toBe("failure");
+    const output = run_!.output as {
+      annotations: { path: string; annotation_level: string; title: string }[];
+      summary: string;
+    };
+    expect(output.annotations).toContainEqual(
+      expect.objectContaining({ path: attack.path, annotation_level: "failure", title: attack.rule }),
+    );
+    expect(output.summary).toContain(`\`${attack.rule}\``);
+  },
+);

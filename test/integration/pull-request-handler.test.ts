@@ -1,0 +1,206 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import nock from "nock";
+import { buildRepo, type BuiltRepo, type Files } from "../helpers/build-repo.js";
+import { fakeGitHub } from "../helpers/fake-github.js";
+import { FakeRepo } from "../helpers/fake-repo.js";
+import { identities, type Identities } from "../helpers/identities.js";
+import { makeCsr } from "../helpers/openssl.js";
+import { pullRequestPayload, testProbot } from "../helpers/probot.js";
+
+let ids: Identities;
+let built: BuiltRepo;
+
+beforeAll(async () => {
+  ids = identities();
+  built = await buildRepo(ids);
+});
+afterEach(() => nock.cleanAll());
+
+function onboardingFiles(): Files {
+  const { csr } = makeCsr("/CN=carol/O=developers");
+  return {
+    "pubkeys/carol.asc": ids.carol.exportPublic(),
+    "clusters/prod/admins/carol.csr": csr,
+    "clusters/prod/admins/carol.csr.asc": ids.carol.detachSign(csr),
+  };
+}
+
+async function setUp(
+  head: Files,
+  options: { remove?: string[]; modes?: Record<string, string>; registered?: boolean } = {},
+) {
+  const repo = new FakeRepo();
+  const baseSha = repo.commit(built.files);
+  const headFiles: Files = { ...built.files, ...head };
+  for (const path of options.remove ?? []) delete headFiles[path];
+  const headSha = repo.commit(headFiles, options.modes);
+  const carolKey = {
+    key_id: ids.carol.fingerprint.slice(-16),
+    raw_key: ids.carol.exportPublic().toString(),
+    subkeys: [],
+  };
+  const github = fakeGitHub({
+    repo,
+    defaultSha: baseSha,
+    mergeBaseSha: baseSha,
+    gpgKeys: options.registered === false ? {} : { carol: [carolKey] },
+  });
+  const { probot, logs } = await testProbot({ now: () => built.now });
+  return { repo, baseSha, headSha, github, probot, logs };
+}
+
+type CheckRunBody = {
+  name: string;
+  head_sha: string;
+  conclusion: string;
+  details_url: string;
+  output: {
+    title: string;
+    summary: string;
+    annotations: { path: string; annotation_level: string; title: string; message: string }[];
+  };
+};
+
+describe("a new admin opens a pull request with their key and a CSR signed with it", () => {
+  it("publishes a not-passing kaws check run and one comment saying who asks for what", async () => {
+    const { headSha, baseSha, github, probot } = await setUp(onboardingFiles());
+    await probot.receive({
+      id: "delivery-1",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha }) as never,
+    });
+
+    const created = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/check-runs"));
+    expect(created).toHaveLength(1);
+    const run = created[0]!.body as CheckRunBody;
+    expect(run).toMatchObject({
+      name: "kaws",
+      head_sha: headSha,
+      conclusion: "action_required",
+      details_url: "https://github.com/acme/cluster-keys/pull/7",
+    });
+    expect(run.output.title).toBe("Valid: awaiting 1 maintainer approval");
+    expect(run.output.summary).toContain(
+      `@carol asks for a certificate on **prod** with groups \`developers\`, signed with key \`${ids.carol.fingerprint}\`, registered on their GitHub account.`,
+    );
+    expect(run.output.summary).toContain("Pending at merge: issue carol's certificate for prod");
+    expect(run.output.annotations).toContainEqual(
+      expect.objectContaining({
+        path: "pubkeys/carol.asc",
+        annotation_level: "warning",
+        title: "pubkey.new",
+      }),
+    );
+
+    const comments = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/comments"));
+    expect(comments).toHaveLength(1);
+    const body = (comments[0]!.body as { body: string }).body;
+    expect(body).toMatch(/^<!-- kaws-bot:sticky -->\n### kaws: access request by @carol/);
+    expect(body).toContain(
+      `signed with key \`${ids.carol.fingerprint}\`, registered on their GitHub account`,
+    );
+    expect(body).toContain("**Approvals:** 0 of 1 from maintainers (not the author)");
+    expect(body).toContain("**Next step:** a maintainer reviews this exact commit and approves");
+  });
+
+  it("reads only what the change touches: the same calls whatever the number of untouched admins and clusters", async () => {
+    const small = await setUp(onboardingFiles());
+    await small.probot.receive({
+      id: "d-small",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha: small.headSha, baseSha: small.baseSha }) as never,
+    });
+    const smallCalls = small.github
+      .apiCalls()
+      .map((c) => `${c.method} ${c.path.replace(/[0-9a-f]{40}/g, "SHA")}`);
+    nock.cleanAll();
+
+    const bigger = await buildRepo(ids, built.now);
+    for (const [index, login] of ["dave", "erin", "frank"].entries()) {
+      const admin = [ids.bob, ids.mallory, ids.alice][index]!;
+      await bigger.addAdmin(login, admin, { groups: ["developers"] });
+    }
+    for (const cluster of ["staging", "dev", "qa"]) {
+      for (const [path, content] of Object.entries(bigger.files)) {
+        if (path.startsWith("clusters/prod/"))
+          bigger.files[path.replace("clusters/prod/", `clusters/${cluster}/`)] = content;
+      }
+    }
+    const repo = new FakeRepo();
+    const baseSha = repo.commit(bigger.files);
+    const headSha = repo.commit({ ...bigger.files, ...onboardingFiles() });
+    const github = fakeGitHub({
+      repo,
+      defaultSha: baseSha,
+      mergeBaseSha: baseSha,
+      gpgKeys: { carol: [{ key_id: "x", raw_key: ids.carol.exportPublic().toString(), subkeys: [] }] },
+    });
+    const { probot } = await testProbot({ now: () => built.now });
+    await probot.receive({
+      id: "d-big",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha }) as never,
+    });
+    const biggerCalls = github.apiCalls().map((c) => `${c.method} ${c.path.replace(/[0-9a-f]{40}/g, "SHA")}`);
+
+    expect(Object.keys(bigger.files).length).toBeGreaterThan(Object.keys(built.files).length * 3);
+    expect(biggerCalls).toEqual(smallCalls);
+    expect(smallCalls.length).toBeGreaterThanOrEqual(8); // compare, 2 trees, GraphQL, blobs, gpg keys, check run, comment
+    expect(smallCalls.length).toBeLessThanOrEqual(14);
+  });
+});
+
+describe("idempotency", () => {
+  it("does nothing at all for a redelivered webhook, and no second check run or comment for a SHA already evaluated", async () => {
+    const { headSha, baseSha, github, probot } = await setUp(onboardingFiles());
+    const payload = pullRequestPayload({ headSha, baseSha });
+    await probot.receive({ id: "delivery-1", name: "pull_request", payload: payload as never });
+    const afterFirst = github.calls.length;
+    await probot.receive({ id: "delivery-1", name: "pull_request", payload: payload as never });
+    expect(github.calls.length).toBe(afterFirst);
+
+    await probot.receive({
+      id: "delivery-2",
+      name: "pull_request",
+      payload: { ...payload, action: "synchronize" } as never,
+    });
+    const writes = github.calls.filter(
+      (c) => c.method !== "GET" && !c.path.includes("access_tokens") && !c.path.includes("graphql"),
+    );
+    expect(writes.map((c) => `${c.method} ${c.path.split("/").slice(-2).join("/")}`)).toEqual([
+      "POST cluster-keys/check-runs",
+      "POST 7/comments",
+    ]);
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.comments).toHaveLength(1);
+  });
+
+  it("edits the one comment in place when a new push changes the verdict", async () => {
+    const { repo, headSha, baseSha, github, probot } = await setUp(onboardingFiles());
+    await probot.receive({
+      id: "d1",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha }) as never,
+    });
+    const broken = {
+      ...built.files,
+      ...onboardingFiles(),
+      "clusters/prod/admins/carol.csr.asc": ids.mallory.detachSign(Buffer.from("other")),
+    };
+    const secondHead = repo.commit(broken);
+    await probot.receive({
+      id: "d2",
+      name: "pull_request",
+      payload: pullRequestPayload({ action: "synchronize", headSha: secondHead, baseSha }) as never,
+    });
+    expect(github.comments).toHaveLength(1);
+    expect(github.comments[0]!.body).toContain("**Next step:** fix 1 error(s)");
+    expect(
+      github.calls.filter((c) => c.method === "PATCH" && c.path.includes("/issues/comments/")),
+    ).toHaveLength(1);
+    expect(github.checkRuns.map((r) => [r.head_sha, r.conclusion])).toEqual([
+      [headSha, "action_required"],
+      [secondHead, "failure"],
+    ]);
+  });
+});
