@@ -101,6 +101,12 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
     );
     expect(body).toContain("**Approvals:** 0 of 1 from maintainers (not the author)");
     expect(body).toContain("**Next step:** a maintainer reviews this exact commit and approves");
+    // the PR comes from carol's fork: everything is read from the base repository, nothing from the fork
+    expect(
+      github.calls
+        .filter((c) => c.path.startsWith("/repos/"))
+        .every((c) => c.path.startsWith("/repos/acme/cluster-keys/")),
+    ).toBe(true);
   });
 
   it("reads only what the change touches: the same calls whatever the number of untouched admins and clusters", async () => {
@@ -202,5 +208,66 @@ describe("idempotency", () => {
       [headSha, "action_required"],
       [secondHead, "failure"],
     ]);
+  });
+});
+
+describe("authority comes from the default branch", () => {
+  it("fails the check, naming the key and the file, when the default branch's config is broken", async () => {
+    const repo = new FakeRepo();
+    const defaultSha = repo.commit({
+      ...built.files,
+      ".github/kaws.yml": "maintainers: [carol]\napprovals: two\n",
+    });
+    const headSha = repo.commit({
+      ...built.files,
+      ".github/kaws.yml": "maintainers: [carol]\napprovals: two\n",
+      ...onboardingFiles(),
+    });
+    const github = fakeGitHub({ repo, defaultSha, mergeBaseSha: defaultSha });
+    const { probot } = await testProbot({ now: () => built.now });
+    await probot.receive({
+      id: "cfg",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha: defaultSha }) as never,
+    });
+    const run = github.checkRuns[0] as unknown as CheckRunBody;
+    expect(run.conclusion).toBe("failure");
+    expect(run.output.summary).toContain("on the default branch: .github/kaws.yml is invalid: approvals:");
+    expect(run.output.annotations).toContainEqual(
+      expect.objectContaining({ path: ".github/kaws.yml", title: "config.invalid" }),
+    );
+  });
+
+  it("does not obey a config the pull request brings: its author does not become a maintainer", async () => {
+    const repo = new FakeRepo();
+    const defaultSha = repo.commit(built.files);
+    const config = (built.files[".github/kaws.yml"] as string)
+      .replace("approvals: 1", "approvals: 1\n")
+      .replace('group_approvals: {"system:masters": 2}', "group_approvals: {}");
+    const { csr } = makeCsr("/CN=carol/O=system:masters");
+    const headSha = repo.commit({
+      ...built.files,
+      ".github/kaws.yml": config,
+      "pubkeys/carol.asc": ids.carol.exportPublic(),
+      "clusters/prod/admins/carol.csr": csr,
+      "clusters/prod/admins/carol.csr.asc": ids.carol.detachSign(csr),
+    });
+    const github = fakeGitHub({
+      repo,
+      defaultSha,
+      mergeBaseSha: defaultSha,
+      gpgKeys: { carol: [{ key_id: "k", raw_key: ids.carol.exportPublic().toString(), subkeys: [] }] },
+    });
+    const { probot } = await testProbot({ now: () => built.now });
+    await probot.receive({
+      id: "cfg2",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha: defaultSha }) as never,
+    });
+    const run = github.checkRuns[0] as unknown as CheckRunBody;
+    expect(run.output.title).toBe("Valid: awaiting 2 maintainer approvals"); // the default branch's group_approvals still apply
+    expect(run.output.annotations).toContainEqual(
+      expect.objectContaining({ path: ".github/kaws.yml", title: "config.changed" }),
+    );
   });
 });
