@@ -4,13 +4,14 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ADMINS, CLUSTERS, buildSyntheticRepo } from "./build-synthetic-repo.js";
+import { benchPullRequests } from "./pull-request-bench.js";
 import { runSubprocessChecks } from "./subprocess-checks.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const cacheRoot = join(projectRoot, ".cache", "bench");
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
-const { dir } = await buildSyntheticRepo(cacheRoot, log);
+const { dir, gnupgHome } = await buildSyntheticRepo(cacheRoot, log);
 log(`repository: ${ADMINS} admins, ${CLUSTERS} clusters, ${ADMINS} signed CSRs with certificates (${dir})`);
 
 function inProcess() {
@@ -83,3 +84,31 @@ const rows = [
 const width = Math.max(...rows.map((r) => r[0]!.length));
 for (const [name, value, note] of rows)
   process.stdout.write(`${name!.padEnd(width)}  ${value!.padStart(9)}  ${note}\n`);
+
+log("pull-request evaluation: the real app over HTTP, a fake GitHub on 127.0.0.1 answering at once");
+const pr = await benchPullRequests(dir, gnupgHome);
+const prRows = [
+  [
+    "PR evaluation (1 key + 1 CSR, 200 admins), first",
+    `${pr.sequential.coldMs.toFixed(0)} ms`,
+    "cold: the default branch's 201 keys fetched and parsed",
+  ],
+  [
+    "PR evaluation, p50 / p99 of the next 29",
+    `${pr.sequential.p50Ms.toFixed(0)} / ${pr.sequential.p99Ms.toFixed(0)} ms`,
+    "webhook response time (it waits for the handler)",
+  ],
+  [
+    "GitHub API calls per evaluation",
+    `${pr.sequential.callsPerEvaluation.toFixed(1)}`,
+    `of which writes: ${pr.sequential.writesPerEvaluation.toFixed(1)} (check run, comment)`,
+  ],
+  [
+    `${pr.concurrent.deliveries} deliveries at once: p50 / p99`,
+    `${pr.concurrent.p50Ms.toFixed(0)} / ${pr.concurrent.p99Ms.toFixed(0)} ms`,
+    `all done in ${pr.concurrent.wallMs.toFixed(0)} ms; peak RSS ${pr.concurrent.peakRssMiB.toFixed(0)} MiB`,
+  ],
+];
+const prWidth = Math.max(...prRows.map((r) => r[0]!.length));
+for (const [name, value, note] of prRows)
+  process.stdout.write(`${name!.padEnd(prWidth)}  ${value!.padStart(12)}  ${note}\n`);

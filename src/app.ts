@@ -1,4 +1,5 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
+import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { KeyedQueue, RecentDeliveries } from "./github/keyed-queue.js";
 import { evaluatePullRequest } from "./handlers/evaluate-pull-request.js";
@@ -17,6 +18,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       // no HTTP server (Probot used without one, as in tests): nothing to serve
     }
     const cache = new BlobCache();
+    const keyCache = new PublicKeyCache();
     const queue = new KeyedQueue();
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
@@ -37,7 +39,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         const repo = { owner: repository.owner.login, repo: repository.name };
         await queue.run(`${repository.full_name}#${pull.number}`, () =>
           evaluatePullRequest(
-            { octokit: context.octokit, log: context.log, cache, now },
+            { octokit: context.octokit, log: context.log, cache, keyCache, now },
             {
               repo,
               number: pull.number,

@@ -1,4 +1,5 @@
 import { evaluateChange, type ChangeEvaluation } from "../core/policy/evaluate-change.js";
+import { describePendingActions } from "../core/report/describe-change.js";
 import { findingsJson, formatFindings, type Output } from "./print-findings.js";
 import { readGitTree } from "./read-git-tree.js";
 
@@ -57,21 +58,9 @@ function describeChange(evaluation: ChangeEvaluation): string {
       `  ${request.login} asks for a certificate on ${request.cluster} (${groups}), key ${request.signerFingerprint ?? "unverified"}${warning}`,
     );
   }
-  for (const action of evaluation.pending) lines.push(`  pending at merge: ${describePending(action)}`);
+  for (const action of describePendingActions(evaluation.pending))
+    lines.push(`  pending at merge: ${action}`);
   if (evaluation.kind !== "none")
     lines.push(`  approvals needed: ${evaluation.requiredApprovals} maintainer(s), not the author`);
   return lines.join("\n") + "\n";
-}
-
-function describePending(action: ChangeEvaluation["pending"][number]): string {
-  switch (action.kind) {
-    case "issue-certificate":
-      return `issue ${action.login}'s certificate for ${action.cluster}`;
-    case "reencrypt":
-      return `re-encrypt ${action.path}`;
-    case "generate-pki":
-      return `generate the PKI of ${action.cluster}`;
-    case "rotation-advised":
-      return `${action.login} is removed: re-encryption is not revocation, rotate the clusters they could read`;
-  }
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
 import { sortFindings, warning } from "../core/findings.js";
+import type { PublicKeyCache } from "../core/openpgp/public-key-cache.js";
 import { evaluateChange } from "../core/policy/evaluate-change.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
 import { renderCheckRun } from "../core/report/check-run-report.js";
@@ -24,6 +25,7 @@ export interface EvaluationDeps {
   readonly octokit: GitHubClient;
   readonly log: Logger;
   readonly cache: BlobCache;
+  readonly keyCache: PublicKeyCache;
   readonly now: () => Date;
 }
 
@@ -40,6 +42,7 @@ export async function evaluatePullRequest(deps: EvaluationDeps, pull: PullReques
     authority: state.authority,
     author: pull.author,
     now: deps.now(),
+    keyCache: deps.keyCache,
   });
   const bindings = await Promise.all(
     evaluation.changedKeys.map(async (changed) =>

@@ -102,7 +102,13 @@ describe("evaluateChange", () => {
     expect(result).toMatchObject({ ok: true, kind: "privileged" });
     expect(result.privilegedPaths).toEqual([...bobFiles].sort());
     expect(result.pending).toContainEqual({ kind: "rotation-advised", login: "bob" });
-    expect(result.findings.filter((f) => f.rule === "key-file.recipients.pending")).toHaveLength(3);
+    expect(result.findings.filter((f) => f.rule === "key-file.recipients.pending")).toEqual([
+      expect.objectContaining({
+        path: "pubkeys/bob.asc",
+        message: expect.stringContaining("re-encrypts 3 private key(s) of 1 cluster(s)"),
+      }),
+    ]);
+    expect(result.pending.filter((p) => p.kind === "reencrypt")).toHaveLength(3);
   });
 
   it("reports nothing to do when no managed file changed", async () => {

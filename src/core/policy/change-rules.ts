@@ -33,26 +33,34 @@ export function changesRecipients(changes: readonly PathChange[]): boolean {
 
 /**
  * Every encrypted key file the merge will re-encrypt because the recipient set changed, found from
- * the listing alone (the bot does not need to read them). Each is a pending warning.
+ * the listing alone (the bot does not need to read them): one pending action each, and one pending
+ * warning on the change that causes them (not one on every untouched file).
  */
 export function pendingReencryption(
   head: RepoTree,
-  changed: ReadonlyMap<string, string>,
+  changes: readonly PathChange[],
 ): { findings: Finding[]; pending: PendingAction[] } {
-  const findings: Finding[] = [];
+  const changed = new Set(changes.map((c) => c.path));
   const pending: PendingAction[] = [];
   for (const path of head.keys()) {
-    if (classifyPath(path)?.kind !== "cluster-key" || changed.has(path)) continue;
-    pending.push({ kind: "reencrypt", path });
-    findings.push(
+    if (classifyPath(path)?.kind === "cluster-key" && !changed.has(path))
+      pending.push({ kind: "reencrypt", path });
+  }
+  const cause = changes.find((c) => c.path.startsWith("pubkeys/") || c.path === ".github/kaws-bot.asc");
+  if (pending.length === 0 || cause === undefined) return { findings: [], pending };
+  const clusters = new Set(
+    pending.map((action) => (action.kind === "reencrypt" ? action.path.split("/")[1] : "")),
+  );
+  return {
+    findings: [
       warning(
         "key-file.recipients.pending",
-        path,
-        "pending: the bot re-encrypts this key to the new set of admins when this merges",
+        cause.path,
+        `pending: when this merges, the bot re-encrypts ${pending.length} private key(s) of ${clusters.size} cluster(s) to the new set of admins`,
       ),
-    );
-  }
-  return { findings, pending };
+    ],
+    pending,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type * as openpgp from "openpgp";
 import type { KawsConfig } from "../config/kaws-config.js";
+import type { PublicKeyCache } from "../openpgp/public-key-cache.js";
 import { hasErrors, sortFindings, warning, type Finding } from "../findings.js";
 import {
   changesRecipients,
@@ -59,11 +60,13 @@ export async function evaluateChange(input: {
   authority?: RepoTree;
   author: string;
   now: Date;
+  /** Parsed keys shared across evaluations (the bot's). */
+  keyCache?: PublicKeyCache;
 }): Promise<ChangeEvaluation> {
   const author = input.author.toLowerCase();
   const changes = diffManagedPaths(input.base, input.head);
-  const authority = await loadAuthority(input.authority ?? input.base, input.now);
-  const head = await verifyTree(input.head, { now: input.now, authority });
+  const authority = await loadAuthority(input.authority ?? input.base, input.now, input.keyCache);
+  const head = await verifyTree(input.head, { now: input.now, authority, keyCache: input.keyCache });
   const changed = new Map(changes.map((c) => [c.path, c.change]));
 
   const findings: Finding[] = [];
@@ -80,7 +83,7 @@ export async function evaluateChange(input: {
     if (kept !== null) findings.push(kept);
   }
   if (recipientsChange) {
-    const reencryption = pendingReencryption(input.head, changed);
+    const reencryption = pendingReencryption(input.head, changes);
     findings.push(...reencryption.findings);
     pending.push(...reencryption.pending);
   }

@@ -1,5 +1,6 @@
 import type { KawsConfig } from "../config/kaws-config.js";
 import type { Finding } from "../findings.js";
+import type { PublicKeyCache } from "../openpgp/public-key-cache.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import { buildRepoModel } from "./repo-model.js";
 import { checkConfig } from "./rules/config-rules.js";
@@ -18,16 +19,18 @@ export interface Authority {
  * What a pull request is judged by: the default branch's `.github/kaws.yml` and `pubkeys/`. A PR
  * never supplies its own authority, so it cannot make its author a maintainer or swap a key.
  */
-export async function loadAuthority(base: RepoTree, now: Date): Promise<Authority> {
+export async function loadAuthority(
+  base: RepoTree,
+  now: Date,
+  keyCache?: PublicKeyCache,
+): Promise<Authority> {
   const model = buildRepoModel(base);
   const config = checkConfig(model.config);
-  const keys = await checkPublicKeys(
-    model.pubkeys,
-    model.botKey,
-    false,
+  const keys = await checkPublicKeys(model.pubkeys, model.botKey, false, {
     now,
-    config.config.keys.min_rsa_bits,
-  );
+    minRsaBits: config.config.keys.min_rsa_bits,
+    keyCache,
+  });
   return {
     config: config.config,
     configValid: config.valid,

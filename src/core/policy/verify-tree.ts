@@ -1,4 +1,5 @@
 import type { KawsConfig } from "../config/kaws-config.js";
+import type { PublicKeyCache } from "../openpgp/public-key-cache.js";
 import { sortFindings, type Finding } from "../findings.js";
 import { CLUSTER_ROLES } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
@@ -20,6 +21,8 @@ export interface VerifyTreeOptions {
    * absent, the tree is its own authority (`kaws verify`).
    */
   readonly authority?: { readonly config: KawsConfig; readonly admins: ReadonlyMap<string, KnownKey> };
+  /** Parsed keys shared across calls (a long-running caller's). */
+  readonly keyCache?: PublicKeyCache;
 }
 
 export interface TreeVerification {
@@ -46,13 +49,11 @@ export async function verifyTree(tree: RepoTree, options: VerifyTreeOptions): Pr
   const configTrusted = options.authority !== undefined || own.valid;
 
   const hasClusterKeys = [...model.clusters.values()].some((c) => CLUSTER_ROLES.some((r) => c.keys[r]));
-  const keys = await checkPublicKeys(
-    model.pubkeys,
-    model.botKey,
-    hasClusterKeys,
+  const keys = await checkPublicKeys(model.pubkeys, model.botKey, hasClusterKeys, {
     now,
-    config.keys.min_rsa_bits,
-  );
+    minRsaBits: config.keys.min_rsa_bits,
+    keyCache: options.keyCache,
+  });
   findings.push(...keys.findings);
   // Recipients are the sound keys: a revoked, expired or weak key is an error of its own and must not hold cluster keys.
   const recipients = [...keys.admins.values(), ...(keys.bot ? [keys.bot] : [])].filter(

@@ -1,7 +1,7 @@
 import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
-import { describePending, describeRequest } from "./describe-change.js";
+import { describePendingActions, describeRequest } from "./describe-change.js";
 
 /** GitHub's limits: a check run summary is at most 65,535 characters; annotations go 50 per request. */
 export const SUMMARY_LIMIT = 65_535;
@@ -46,7 +46,8 @@ export function renderCheckRun(input: {
     "",
   ];
   for (const request of evaluation.requests) lines.push(`- ${describeRequest(request, input.bindings)}`);
-  for (const action of evaluation.pending) lines.push(`- Pending at merge: ${describePending(action)}`);
+  for (const action of describePendingActions(evaluation.pending))
+    lines.push(`- Pending at merge: ${action}`);
   if (evaluation.kind !== "none") {
     lines.push(
       "",

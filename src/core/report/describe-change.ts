@@ -36,3 +36,17 @@ export function describePending(action: PendingAction): string {
       return `${action.login} is removed: re-encryption is not revocation, rotate the clusters they could read`;
   }
 }
+
+/** Pending actions for people: re-encryptions folded into one line. */
+export function describePendingActions(actions: readonly PendingAction[]): string[] {
+  const reencrypt = actions.filter((a) => a.kind === "reencrypt");
+  const lines = actions.filter((a) => a.kind !== "reencrypt").map(describePending);
+  if (reencrypt.length === 1) lines.push(describePending(reencrypt[0]!));
+  if (reencrypt.length > 1) {
+    const clusters = new Set(reencrypt.map((a) => a.path.split("/")[1]));
+    lines.push(
+      `re-encrypt ${reencrypt.length} private keys of ${clusters.size} cluster(s) to the new set of admins`,
+    );
+  }
+  return lines;
+}

@@ -1,7 +1,7 @@
 import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
-import { describePending, describeRequest } from "./describe-change.js";
+import { describePendingActions, describeRequest } from "./describe-change.js";
 
 /** The hidden marker that finds the bot's one comment on a pull request. */
 export const STICKY_MARKER = "<!-- kaws-bot:sticky -->";
@@ -34,8 +34,8 @@ export function renderStickyComment(input: {
         .join(", ")}${evaluation.privilegedPaths.length > 10 ? ", …" : ""}`,
     );
   }
-  for (const action of evaluation.pending)
-    lines.push(`- When this merges, the bot will ${describePending(action)}.`);
+  for (const action of describePendingActions(evaluation.pending))
+    lines.push(`- When this merges, the bot will ${action}.`);
   lines.push(
     "",
     `**Approvals:** 0 of ${evaluation.requiredApprovals} from maintainers (not the author), for commit \`${input.headSha.slice(0, 12)}\`.`,

@@ -1,6 +1,7 @@
 import type * as openpgp from "openpgp";
 import { error, warning, type Finding } from "../../findings.js";
 import { judgePublicKey } from "../../openpgp/judge-public-key.js";
+import type { PublicKeyCache } from "../../openpgp/public-key-cache.js";
 import { readPublicKey } from "../../openpgp/read-public-key.js";
 import { BOT_KEY_PATH } from "../../tree/classify-path.js";
 import type { TreeEntry } from "../../tree/repo-tree.js";
@@ -23,14 +24,20 @@ const READ_RULES = {
 } as const;
 
 /** Read and judge one public key file (an admin's or the bot's). */
+export interface KeyCheckContext {
+  readonly now: Date;
+  readonly minRsaBits: number;
+  /** Parsed keys shared across calls (the bot's); parsing again when absent. */
+  readonly keyCache?: PublicKeyCache;
+}
+
 export async function checkPublicKeyFile(
   entry: TreeEntry,
   login: string | null,
-  now: Date,
-  minRsaBits: number,
+  context: KeyCheckContext,
 ): Promise<{ known: KnownKey | null; findings: Finding[] }> {
   const bytes = entry.bytes as Uint8Array;
-  const read = await readPublicKey(bytes);
+  const read = await (context.keyCache?.read(bytes) ?? readPublicKey(bytes));
   if (!read.ok) {
     const fix =
       read.reason === "secret-material"
@@ -38,7 +45,7 @@ export async function checkPublicKeyFile(
         : "commit exactly one key made by `gpg --armor --export FPR`";
     return { known: null, findings: [error(READ_RULES[read.reason], entry.path, `${read.detail}: ${fix}`)] };
   }
-  const judgement = await judgePublicKey(read.key, now, minRsaBits);
+  const judgement = await judgePublicKey(read.key, context.now, context.minRsaBits);
   const findings = judgement.problems.map((p) =>
     error(p.rule, entry.path, `${p.message} (key ${judgement.fingerprint})`),
   );
@@ -68,8 +75,7 @@ export async function checkPublicKeys(
   pubkeys: ReadonlyMap<string, TreeEntry>,
   botKey: TreeEntry | undefined,
   botKeyRequired: boolean,
-  now: Date,
-  minRsaBits: number,
+  context: KeyCheckContext,
 ): Promise<{ admins: Map<string, KnownKey>; bot: KnownKey | null; findings: Finding[] }> {
   const findings: Finding[] = [];
   const admins = new Map<string, KnownKey>();
@@ -78,7 +84,7 @@ export async function checkPublicKeys(
       .filter(([, entry]) => isLoaded(entry))
       .map(async ([login, entry]) => ({
         login,
-        ...(await checkPublicKeyFile(entry, login, now, minRsaBits)),
+        ...(await checkPublicKeyFile(entry, login, context)),
       })),
   );
   for (const result of results) {
@@ -94,7 +100,7 @@ export async function checkPublicKeys(
         : warning("bot-key.missing", BOT_KEY_PATH, message),
     );
   } else if (isLoaded(botKey)) {
-    const result = await checkPublicKeyFile(botKey, null, now, minRsaBits);
+    const result = await checkPublicKeyFile(botKey, null, context);
     findings.push(...result.findings.map((f) => ({ ...f, rule: f.rule.replace(/^pubkey\./, "bot-key.") })));
     bot = result.known;
   }
