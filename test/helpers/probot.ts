@@ -1,6 +1,7 @@
-import { generateKeyPairSync } from "node:crypto";
+import { createHmac, generateKeyPairSync } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
-import { Probot, ProbotOctokit } from "probot";
+import { Probot, ProbotOctokit, Server } from "probot";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { createKawsBot } from "../../src/app.js";
@@ -59,4 +60,35 @@ export function pullRequestPayload(overrides: {
   payload.pull_request.base.sha = overrides.baseSha;
   if (overrides.author) payload.pull_request.user.login = payload.sender.login = overrides.author;
   return payload;
+}
+
+/** The app behind Probot's real HTTP server on 127.0.0.1, and a way to send it signed deliveries. */
+export async function startWebhookServer(options: { now?: () => Date; secret?: string } = {}) {
+  const secret = options.secret ?? "test-webhook-secret";
+  const { log, lines } = captureLogs("debug");
+  const server = new Server({
+    Probot: Probot.defaults({ appId: 123, privateKey: APP_PRIVATE_KEY, secret, Octokit: TestOctokit, log }),
+    host: "127.0.0.1",
+    port: 0,
+    log,
+  });
+  await server.load(createKawsBot({ now: options.now }));
+  const http = await server.start();
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
+    const body = JSON.stringify(payload);
+    const response = await fetch(`${url}/api/github/webhooks`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": event,
+        "x-github-delivery": delivery,
+        "x-hub-signature-256": `sha256=${createHmac("sha256", signWith).update(body).digest("hex")}`,
+      },
+      body,
+    });
+    await response.text();
+    return response.status;
+  };
+  return { url, deliver, logs: lines, stop: () => server.stop() };
 }

@@ -6,7 +6,7 @@ import { fakeGitHub } from "../helpers/fake-github.js";
 import { FakeRepo } from "../helpers/fake-repo.js";
 import { identities, type Identities } from "../helpers/identities.js";
 import { makeCsr, opensslSelfSignedCa, opensslSignCsr } from "../helpers/openssl.js";
-import { pullRequestPayload, testProbot } from "../helpers/probot.js";
+import { pullRequestPayload, startWebhookServer } from "../helpers/probot.js";
 import { run } from "../helpers/run.js";
 
 let ids: Identities;
@@ -120,7 +120,7 @@ const attacks: Record<string, Attack> = {
 };
 
 it.each(Object.entries(attacks))(
-  "%s fails the kaws check with an annotation on the file",
+  "%s fails the kaws check with an annotation on the file, through a signed HTTP delivery",
   async (_name, attack) => {
     const repo = new FakeRepo();
     const baseSha = repo.commit(built.files);
@@ -138,12 +138,13 @@ it.each(Object.entries(attacks))(
       mergeBaseSha: baseSha,
       gpgKeys: { carol: [carol] },
     });
-    const { probot } = await testProbot({ now: () => built.now });
-    await probot.receive({
-      id: `d-${attack.rule}`,
-      name: "pull_request",
-      payload: pullRequestPayload({ headSha, baseSha, author: attack.author }) as never,
-    });
+    const server = await startWebhookServer({ now: () => built.now });
+    try {
+      const payload = pullRequestPayload({ headSha, baseSha, author: attack.author });
+      expect(await server.deliver("pull_request", payload, `d-${attack.rule}`)).toBe(200);
+    } finally {
+      await server.stop();
+    }
     const [run_] = github.checkRuns;
     expect(run_?.conclusion).toBe("failure");
     const output = run_!.output as {

@@ -5,7 +5,7 @@ import { fakeGitHub } from "../helpers/fake-github.js";
 import { FakeRepo } from "../helpers/fake-repo.js";
 import { identities, type Identities } from "../helpers/identities.js";
 import { makeCsr } from "../helpers/openssl.js";
-import { pullRequestPayload, testProbot } from "../helpers/probot.js";
+import { pullRequestPayload, startWebhookServer, testProbot } from "../helpers/probot.js";
 
 let ids: Identities;
 let built: BuiltRepo;
@@ -62,13 +62,36 @@ type CheckRunBody = {
 };
 
 describe("a new admin opens a pull request with their key and a CSR signed with it", () => {
-  it("publishes a not-passing kaws check run and one comment saying who asks for what", async () => {
-    const { headSha, baseSha, github, probot } = await setUp(onboardingFiles());
-    await probot.receive({
-      id: "delivery-1",
-      name: "pull_request",
-      payload: pullRequestPayload({ headSha, baseSha }) as never,
-    });
+  it("publishes a not-passing kaws check run and one comment saying who asks for what (over HTTP)", async () => {
+    const { headSha, baseSha, github } = await setUp(onboardingFiles());
+    const server = await startWebhookServer({ now: () => built.now });
+    try {
+      expect(
+        await server.deliver("pull_request", pullRequestPayload({ headSha, baseSha }), "delivery-1"),
+      ).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    const shape = (path: string) =>
+      path
+        .replace(headSha, "HEAD")
+        .replace(baseSha, "BASE")
+        .replace(/[0-9a-f]{40}/g, "BLOB");
+    expect(github.apiCalls().map((c) => `${c.method} ${shape(c.path)}`)).toEqual([
+      "GET /repos/acme/cluster-keys/compare/main...HEAD?per_page=1",
+      "GET /repos/acme/cluster-keys/git/trees/BASE?recursive=1",
+      "GET /repos/acme/cluster-keys/git/trees/HEAD?recursive=1",
+      "POST /graphql",
+      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+      "GET /users/carol/gpg_keys?per_page=100",
+      "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&filter=latest&per_page=100",
+      "POST /repos/acme/cluster-keys/check-runs",
+      "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
+      "POST /repos/acme/cluster-keys/issues/7/comments",
+    ]);
 
     const created = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/check-runs"));
     expect(created).toHaveLength(1);
