@@ -1,15 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { createHmac } from "node:crypto";
-import type { AddressInfo } from "node:net";
-import { pino } from "pino";
-import { Probot, Server } from "probot";
-import { createKawsBot } from "../src/app.js";
 import { readWorkingTree } from "../src/cli/read-working-tree.js";
 import type { Files } from "../test/helpers/build-repo.js";
 import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
 import { FakeRepo } from "../test/helpers/fake-repo.js";
 import { makeCsr } from "../test/helpers/openssl.js";
-import { APP_PRIVATE_KEY, pullRequestPayload, TestOctokit } from "../test/helpers/probot.js";
+import { pullRequestPayload, startWebhookServer } from "../test/helpers/probot.js";
 
 const SECRET = "bench-webhook-secret";
 
@@ -94,23 +89,7 @@ export async function benchPullRequests(
     mergeBaseSha: baseSha,
     gpgKeys: { newcomer: [{ key_id: "x", raw_key: publicKey.toString(), subkeys: [] }] },
   });
-  const log = pino({ level: "silent" });
-  const server = new Server({
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: APP_PRIVATE_KEY,
-      secret: SECRET,
-      Octokit: TestOctokit,
-      baseUrl: fake.url,
-      log,
-    }),
-    host: "127.0.0.1",
-    port: 0,
-    log,
-  });
-  await server.load(createKawsBot());
-  const http = await server.start();
-  const webhooks = `http://127.0.0.1:${(http.address() as AddressInfo).port}/api/github/webhooks`;
+  const server = await startWebhookServer({ baseUrl: fake.url, secret: SECRET, logLevel: "silent" });
 
   const deliver = async (index: number): Promise<number> => {
     const payload = pullRequestPayload({
@@ -119,20 +98,9 @@ export async function benchPullRequests(
       number: 1000 + index,
       author: "newcomer",
     });
-    const body = JSON.stringify(payload);
     const started = performance.now();
-    const response = await fetch(webhooks, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "pull_request",
-        "x-github-delivery": `bench-${index}`,
-        "x-hub-signature-256": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`,
-      },
-      body,
-    });
-    await response.text();
-    if (response.status !== 200) throw new Error(`delivery ${index} answered ${response.status}`);
+    const status = await server.deliver("pull_request", payload, `bench-${index}`);
+    if (status !== 200) throw new Error(`delivery ${index} answered ${status}`);
     return performance.now() - started;
   };
 

@@ -63,11 +63,20 @@ export function pullRequestPayload(overrides: {
 }
 
 /** The app behind Probot's real HTTP server on 127.0.0.1, and a way to send it signed deliveries. */
-export async function startWebhookServer(options: { now?: () => Date; secret?: string } = {}) {
+export async function startWebhookServer(
+  options: { now?: () => Date; secret?: string; baseUrl?: string; logLevel?: string } = {},
+) {
   const secret = options.secret ?? "test-webhook-secret";
-  const { log, lines } = captureLogs("debug");
+  const { log, lines } = captureLogs(options.logLevel ?? "debug");
   const server = new Server({
-    Probot: Probot.defaults({ appId: 123, privateKey: APP_PRIVATE_KEY, secret, Octokit: TestOctokit, log }),
+    Probot: Probot.defaults({
+      appId: 123,
+      privateKey: APP_PRIVATE_KEY,
+      secret,
+      Octokit: TestOctokit,
+      log,
+      baseUrl: options.baseUrl,
+    }),
     host: "127.0.0.1",
     port: 0,
     log,
