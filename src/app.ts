@@ -1,7 +1,8 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
 import { BlobCache } from "./github/blob-cache.js";
-import { KeyedQueue, RecentDeliveries } from "./github/keyed-queue.js";
+import { KeyedQueue } from "./github/keyed-queue.js";
+import { RecentDeliveries } from "./github/recent-deliveries.js";
 import { evaluatePullRequest } from "./handlers/evaluate-pull-request.js";
 import { healthHandler } from "./handlers/health.js";
 
