@@ -43,25 +43,7 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   };
-  const gpg = (args: string[], input?: string | Uint8Array) => {
-    const result = spawnSync(
-      "gpg",
-      [
-        "--homedir",
-        gnupgHome,
-        "--batch",
-        "--yes",
-        "--pinentry-mode",
-        "loopback",
-        "--passphrase",
-        "",
-        ...args,
-      ],
-      { input, maxBuffer: 1 << 26 },
-    );
-    if (result.status !== 0) throw new Error(`gpg ${args.join(" ")}: ${result.stderr}`);
-    return result.stdout;
-  };
+  const gpg = gpgIn(gnupgHome);
 
   log(`making ${ADMINS} admin keys and the bot's with gpg (once; cached in ${root})`);
   const logins = Array.from({ length: ADMINS }, (_, i) => `admin${String(i).padStart(3, "0")}`);
@@ -234,4 +216,14 @@ export async function parallel<T>(
       }
     }),
   );
+}
+
+/** Run gpg in a bench home (no passphrases: the bench's keys protect nothing) and return its stdout. */
+export function gpgIn(home: string) {
+  return (args: string[], input?: string | Uint8Array): Buffer => {
+    const base = ["--homedir", home, "--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", ""];
+    const result = spawnSync("gpg", [...base, ...args], { input, maxBuffer: 1 << 26 });
+    if (result.status !== 0) throw new Error(`gpg ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout;
+  };
 }

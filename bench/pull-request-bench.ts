@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { readWorkingTree } from "../src/cli/read-working-tree.js";
+import { gpgIn } from "./build-synthetic-repo.js";
 import type { Files } from "../test/helpers/build-repo.js";
 import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
 import { FakeRepo } from "../test/helpers/fake-repo.js";
@@ -40,25 +41,8 @@ export async function benchPullRequests(
   const files: Files = {};
   for (const [path, entry] of tree) if (entry.bytes) files[path] = entry.bytes;
 
-  const gpg = (args: string[], input?: Uint8Array) => {
-    const result = spawnSync(
-      "gpg",
-      [
-        "--homedir",
-        gnupgHome,
-        "--batch",
-        "--yes",
-        "--pinentry-mode",
-        "loopback",
-        "--passphrase",
-        "",
-        ...args,
-      ],
-      { input },
-    );
-    if (result.status !== 0) throw new Error(result.stderr.toString());
-    return result.stdout;
-  };
+  const gpg = gpgIn(gnupgHome);
+
   if (spawnSync("gpg", ["--homedir", gnupgHome, "--list-keys", "newcomer@bench.invalid"]).status !== 0) {
     gpg(["--quick-gen-key", "newcomer <newcomer@bench.invalid>", "ed25519", "sign", "never"]);
     const fpr = /fpr:::::::::([0-9A-F]{40}):/.exec(

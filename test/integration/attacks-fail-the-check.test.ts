@@ -2,11 +2,10 @@ import { afterEach, beforeAll, expect, it } from "vitest";
 import nock from "nock";
 import { encryptToRecipients } from "../../src/core/openpgp/encrypt-to-recipients.js";
 import { buildRepo, publicKeyOf, type BuiltRepo, type Files } from "../helpers/build-repo.js";
-import { fakeGitHub } from "../helpers/fake-github.js";
-import { FakeRepo } from "../helpers/fake-repo.js";
 import { identities, type Identities } from "../helpers/identities.js";
 import { makeCsr, opensslSelfSignedCa, opensslSignCsr } from "../helpers/openssl.js";
 import { pullRequestPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 import { run } from "../helpers/run.js";
 
 let ids: Identities;
@@ -122,22 +121,11 @@ const attacks: Record<string, Attack> = {
 it.each(Object.entries(attacks))(
   "%s fails the kaws check with an annotation on the file, through a signed HTTP delivery",
   async (_name, attack) => {
-    const repo = new FakeRepo();
-    const baseSha = repo.commit(built.files);
-    const headFiles: Files = { ...built.files, ...(await attack.change()) };
-    for (const path of attack.remove ?? []) delete headFiles[path];
-    const headSha = repo.commit(headFiles, attack.modes);
-    const carol = {
-      key_id: ids.carol.fingerprint.slice(-16),
-      raw_key: ids.carol.exportPublic().toString(),
-      subkeys: [],
-    };
-    const github = fakeGitHub({
-      repo,
-      defaultSha: baseSha,
-      mergeBaseSha: baseSha,
-      gpgKeys: { carol: [carol] },
-    });
+    const { headSha, baseSha, github } = pullRequestFixture(
+      built.files,
+      { files: await attack.change(), remove: attack.remove, modes: attack.modes },
+      { carol: [registeredKey(ids.carol)] },
+    );
     const server = await startWebhookServer({ now: () => built.now });
     try {
       const payload = pullRequestPayload({ headSha, baseSha, author: attack.author });

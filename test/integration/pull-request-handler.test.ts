@@ -6,6 +6,7 @@ import { FakeRepo } from "../helpers/fake-repo.js";
 import { identities, type Identities } from "../helpers/identities.js";
 import { makeCsr } from "../helpers/openssl.js";
 import { pullRequestPayload, startWebhookServer, testProbot } from "../helpers/probot.js";
+import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 
 let ids: Identities;
 let built: BuiltRepo;
@@ -29,22 +30,11 @@ async function setUp(
   head: Files,
   options: { remove?: string[]; modes?: Record<string, string>; registered?: boolean } = {},
 ) {
-  const repo = new FakeRepo();
-  const baseSha = repo.commit(built.files);
-  const headFiles: Files = { ...built.files, ...head };
-  for (const path of options.remove ?? []) delete headFiles[path];
-  const headSha = repo.commit(headFiles, options.modes);
-  const carolKey = {
-    key_id: ids.carol.fingerprint.slice(-16),
-    raw_key: ids.carol.exportPublic().toString(),
-    subkeys: [],
-  };
-  const github = fakeGitHub({
-    repo,
-    defaultSha: baseSha,
-    mergeBaseSha: baseSha,
-    gpgKeys: options.registered === false ? {} : { carol: [carolKey] },
-  });
+  const { repo, baseSha, headSha, github } = pullRequestFixture(
+    built.files,
+    { files: head, remove: options.remove, modes: options.modes },
+    options.registered === false ? {} : { carol: [registeredKey(ids.carol)] },
+  );
   const { probot, logs } = await testProbot({ now: () => built.now });
   return { repo, baseSha, headSha, github, probot, logs };
 }
