@@ -1,16 +1,21 @@
 import type { Logger } from "probot";
 import { sortFindings, warning } from "../core/findings.js";
 import type { PublicKeyCache } from "../core/openpgp/public-key-cache.js";
+import { countApprovals, type ApprovalCount } from "../core/policy/count-approvals.js";
 import { evaluateChange } from "../core/policy/evaluate-change.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
+import { parseLedger, recordReportedHead } from "../core/report/approval-ledger.js";
 import { renderCheckRun } from "../core/report/check-run-report.js";
 import { renderStickyComment } from "../core/report/sticky-comment.js";
+import { approvalSignals } from "../github/approval-signals.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import { fetchGithubGpgKeys } from "../github/fetch-github-gpg-keys.js";
+import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
 import { loadPullRequestState } from "../github/load-pull-request-state.js";
 import { publishCheckRun } from "../github/publish-check-run.js";
-import { upsertStickyComment } from "../github/upsert-sticky-comment.js";
+import { resolveMaintainers } from "../github/resolve-maintainers.js";
+import { findStickyComment, upsertStickyComment } from "../github/upsert-sticky-comment.js";
 
 export interface PullRequestTarget {
   readonly repo: RepoRef;
@@ -29,19 +34,32 @@ export interface EvaluationDeps {
   readonly now: () => Date;
 }
 
+export interface PullRequestVerdict {
+  readonly approvals: ApprovalCount;
+  readonly comments: IssueComment[];
+}
+
 /**
  * Judge a pull request and report it: load its state, evaluate it with the core, bind new keys to
- * their GitHub accounts, then publish the `kaws` check run and the one sticky comment.
+ * their GitHub accounts, count the maintainers' approvals of its exact head, then publish the
+ * `kaws` check run and the one sticky comment. Runs again, whole, on every review or command.
  */
-export async function evaluatePullRequest(deps: EvaluationDeps, pull: PullRequestTarget): Promise<void> {
+export async function evaluatePullRequest(
+  deps: EvaluationDeps,
+  pull: PullRequestTarget,
+): Promise<PullRequestVerdict> {
   const { octokit, log, cache } = deps;
-  const state = await loadPullRequestState(octokit, pull.repo, pull, cache);
+  const now = deps.now();
+  const [state, discussion] = await Promise.all([
+    loadPullRequestState(octokit, pull.repo, pull, cache),
+    fetchPullRequestDiscussion(octokit, pull.repo, pull.number),
+  ]);
   const evaluation = await evaluateChange({
     base: state.base,
     head: state.head,
     authority: state.authority,
     author: pull.author,
-    now: deps.now(),
+    now,
     keyCache: deps.keyCache,
   });
   const bindings = await Promise.all(
@@ -62,18 +80,45 @@ export async function evaluatePullRequest(deps: EvaluationDeps, pull: PullReques
     ...bindings.flatMap((b) => identityFindings(b, required)),
     ...unscanned,
   ]);
+
+  const sticky = findStickyComment(discussion.comments);
+  const ledger = recordReportedHead(parseLedger(sticky?.body), pull.headSha, now);
+  const signals = approvalSignals(discussion.reviews, discussion.comments);
+  const maintainers = await resolveMaintainers(
+    octokit,
+    pull.repo.owner,
+    evaluation.config,
+    signals.map((s) => s.login),
+  );
+  const approvals = countApprovals({
+    signals,
+    reported: ledger,
+    headSha: pull.headSha,
+    author: pull.author,
+    isMaintainer: (login) => maintainers.has(login),
+    required: evaluation.requiredApprovals,
+  });
+
   const report = renderCheckRun({
     evaluation,
     findings,
     bindings,
     headSha: pull.headSha,
     headPaths: new Set(state.head.keys()),
+    approvals,
   });
   const checkRun = await publishCheckRun(octokit, pull.repo, pull.headSha, report, pull.htmlUrl);
   let comment = "skipped";
-  if (evaluation.kind !== "none") {
-    const body = renderStickyComment({ evaluation, findings, bindings, headSha: pull.headSha });
-    comment = await upsertStickyComment(octokit, pull.repo, pull.number, body);
+  if (evaluation.kind !== "none" || sticky !== undefined) {
+    const body = renderStickyComment({
+      evaluation,
+      findings,
+      bindings,
+      headSha: pull.headSha,
+      approvals,
+      ledger,
+    });
+    comment = await upsertStickyComment(octokit, pull.repo, pull.number, sticky, body);
   }
   log.info(
     {
@@ -82,9 +127,11 @@ export async function evaluatePullRequest(deps: EvaluationDeps, pull: PullReques
       kind: evaluation.kind,
       conclusion: report.conclusion,
       errors: findings.filter((f) => f.severity === "error").length,
+      approvers: approvals.approvers,
       checkRun,
       comment,
     },
     "evaluated pull request",
   );
+  return { approvals, comments: discussion.comments };
 }

@@ -16,6 +16,10 @@ export interface FakeGitHubOptions {
     string,
     { key_id: string; raw_key: string | null; subkeys: { key_id: string }[] }[]
   >;
+  /** Members of the organisation's teams, by team slug. */
+  readonly teams?: Record<string, string[]>;
+  /** The clock the fake stamps the bot's comments with. */
+  readonly now?: () => Date;
 }
 
 type Reply = [number, unknown];
@@ -32,6 +36,17 @@ interface Comment {
   issue: number;
   body: string;
   user: { login: string; type: string };
+  created_at: string;
+  updated_at: string;
+}
+interface Review {
+  id: number;
+  pull: number;
+  user: { login: string; type: string };
+  state: string;
+  body: string;
+  commit_id: string;
+  submitted_at: string;
 }
 
 /**
@@ -44,6 +59,9 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const calls: RecordedCall[] = [];
   const checkRuns: CheckRun[] = [];
   const comments: Comment[] = [];
+  const reviews: Review[] = [];
+  const pulls = new Map<number, unknown>();
+  const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
 
   const routes: [string, RegExp, (match: RegExpExecArray, body: unknown) => Reply][] = [
@@ -147,6 +165,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
           issue: Number(m[1]),
           body: (body as { body: string }).body,
           user: { login: "kaws-bot[bot]", type: "Bot" },
+          created_at: clock().toISOString(),
+          updated_at: clock().toISOString(),
         };
         comments.push(comment);
         return [201, comment];
@@ -159,8 +179,27 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         const comment = comments.find((c) => c.id === Number(m[1]));
         if (comment === undefined) return [404, { message: "Not Found" }];
         comment.body = (body as { body: string }).body;
+        comment.updated_at = clock().toISOString();
         return [200, comment];
       },
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/pulls/(\\d+)/reviews`),
+      (m) => [200, reviews.filter((r) => r.pull === Number(m[1]))],
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/pulls/(\\d+)$`),
+      (m) => (pulls.has(Number(m[1])) ? [200, pulls.get(Number(m[1]))] : [404, { message: "Not Found" }]),
+    ],
+    [
+      "GET",
+      /^\/orgs\/[^/]+\/teams\/([^/]+)\/memberships\/([^/?]+)/,
+      (m) =>
+        options.teams?.[m[1]!]?.includes(m[2]!)
+          ? [200, { state: "active", role: "member" }]
+          : [404, { message: "Not Found" }],
     ],
   ];
 
@@ -178,6 +217,37 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     calls,
     checkRuns,
     comments,
+    reviews,
+    /** A person's comment on a pull request, as GitHub lists it. */
+    addComment(issue: number, login: string, body: string, at: Date, editedAt?: Date) {
+      const comment = {
+        id: 100 + comments.length,
+        issue,
+        body,
+        user: { login, type: "User" },
+        created_at: at.toISOString(),
+        updated_at: (editedAt ?? at).toISOString(),
+      };
+      comments.push(comment);
+      return comment;
+    },
+    addReview(pull: number, login: string, state: string, commitId: string, at: Date, body = "") {
+      const review = {
+        id: 500 + reviews.length,
+        pull,
+        user: { login, type: "User" },
+        state,
+        body,
+        commit_id: commitId,
+        submitted_at: at.toISOString(),
+      };
+      reviews.push(review);
+      return review;
+    },
+    /** The pull request as `GET /pulls/{n}` returns it (comment events carry no head commit). */
+    setPull(number: number, pull: unknown) {
+      pulls.set(number, pull);
+    },
     /** Calls made for the repository's content and reports (the token exchange excluded). */
     apiCalls: () => calls.filter((c) => !c.path.includes("/access_tokens")),
   };

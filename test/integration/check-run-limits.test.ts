@@ -34,6 +34,7 @@ describe("the check run stays within GitHub's limits", () => {
       evaluation,
       findings: many,
       bindings: [],
+      approvals: { approvers: [], required: 1, satisfied: false, ignored: [] },
       headSha: "a".repeat(40),
       headPaths: new Set(many.map((f) => f.path)),
     });
@@ -54,6 +55,7 @@ describe("the check run stays within GitHub's limits", () => {
       evaluation,
       findings: many,
       bindings: [],
+      approvals: { approvers: [], required: 1, satisfied: false, ignored: [] },
       headSha: "b".repeat(40),
       headPaths: new Set(many.map((f) => f.path)),
     });

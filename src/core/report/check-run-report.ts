@@ -1,5 +1,6 @@
 import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
+import type { ApprovalCount } from "../policy/count-approvals.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
 import { describePendingActions, describeRequest } from "./describe-change.js";
 
@@ -31,16 +32,24 @@ export function renderCheckRun(input: {
   bindings: readonly IdentityBinding[];
   headSha: string;
   headPaths: ReadonlySet<string>;
+  approvals: ApprovalCount;
 }): CheckRunReport {
-  const { evaluation, findings } = input;
+  const { evaluation, findings, approvals } = input;
   const errors = findings.filter((f) => f.severity === "error").length;
-  const conclusion = errors > 0 ? "failure" : evaluation.kind === "none" ? "success" : "action_required";
+  const conclusion =
+    errors > 0
+      ? "failure"
+      : evaluation.kind === "none" || approvals.satisfied
+        ? "success"
+        : "action_required";
   const title =
     conclusion === "failure"
       ? `${errors} error${errors === 1 ? "" : "s"}: fix before approval`
-      : conclusion === "success"
+      : evaluation.kind === "none"
         ? "No kaws-managed file changed"
-        : `Valid: awaiting ${evaluation.requiredApprovals} maintainer approval${evaluation.requiredApprovals === 1 ? "" : "s"}`;
+        : conclusion === "success"
+          ? `Approved by ${approvals.approvers.map((a) => `@${a}`).join(", ")}: ${evaluation.requests.some((r) => !r.hasCertificate) ? "the certificate will be issued when this merges" : "the bot reconciles the default branch when this merges"}`
+          : `Valid: awaiting ${approvals.required - approvals.approvers.length} more maintainer approval${approvals.required - approvals.approvers.length === 1 ? "" : "s"} (${approvals.approvers.length} of ${approvals.required})`;
   const lines = [
     `Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
     "",
@@ -49,9 +58,11 @@ export function renderCheckRun(input: {
   for (const action of describePendingActions(evaluation.pending))
     lines.push(`- Pending at merge: ${action}`);
   if (evaluation.kind !== "none") {
+    const given =
+      approvals.approvers.length > 0 ? `: ${approvals.approvers.map((a) => `@${a}`).join(", ")}` : "";
     lines.push(
       "",
-      `Approvals needed: ${evaluation.requiredApprovals} distinct maintainer(s), not the author, for this exact commit.`,
+      `Approvals: ${approvals.approvers.length} of ${approvals.required} distinct maintainer(s), not the author, for this exact commit${given}.`,
     );
   }
   const table =

@@ -1,6 +1,8 @@
 import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
+import type { ApprovalCount, ReportedHead } from "../policy/count-approvals.js";
+import { renderLedger } from "./approval-ledger.js";
 import { describePendingActions, describeRequest } from "./describe-change.js";
 
 /** The hidden marker that finds the bot's one comment on a pull request. */
@@ -12,8 +14,10 @@ export function renderStickyComment(input: {
   findings: readonly Finding[];
   bindings: readonly IdentityBinding[];
   headSha: string;
+  approvals: ApprovalCount;
+  ledger: readonly ReportedHead[];
 }): string {
-  const { evaluation, findings } = input;
+  const { evaluation, findings, approvals } = input;
   const errors = findings.filter((f) => f.severity === "error");
   const lines = [
     STICKY_MARKER,
@@ -36,21 +40,29 @@ export function renderStickyComment(input: {
   }
   for (const action of describePendingActions(evaluation.pending))
     lines.push(`- When this merges, the bot will ${action}.`);
+  const given =
+    approvals.approvers.length > 0 ? ` (${approvals.approvers.map((a) => `@${a}`).join(", ")})` : "";
   lines.push(
     "",
-    `**Approvals:** 0 of ${evaluation.requiredApprovals} from maintainers (not the author), for commit \`${input.headSha.slice(0, 12)}\`.`,
-    "",
+    `**Approvals:** ${approvals.approvers.length} of ${approvals.required}${given} from maintainers (not the author), for commit \`${input.headSha.slice(0, 12)}\`.`,
   );
+  for (const { login, reason } of approvals.ignored)
+    lines.push(`- @${login}'s approval does not count: ${reason}.`);
+  lines.push("");
   if (errors.length > 0) {
     lines.push(
       `**Next step:** fix ${errors.length} error(s), then push; the check run \`kaws\` lists them on each file:`,
     );
     for (const f of errors.slice(0, 10)) lines.push(`- \`${f.path}\`: ${f.message}`);
     if (errors.length > 10) lines.push(`- …and ${errors.length - 10} more in the check run.`);
+  } else if (approvals.satisfied) {
+    lines.push(
+      "**Next step:** merge. The bot then reconciles the default branch in one commit (and issues any certificate requested here).",
+    );
   } else {
     lines.push(
       "**Next step:** a maintainer reviews this exact commit and approves (a PR review, or a `/kaws approve` comment). A push after that needs a new approval.",
     );
   }
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n\n${renderLedger(input.ledger)}\n`;
 }

@@ -1,0 +1,61 @@
+import type { GitHubClient, RepoRef } from "./github-client.js";
+
+export interface IssueComment {
+  readonly id: number;
+  readonly body: string;
+  readonly login: string;
+  readonly isBot: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface Review {
+  readonly id: number;
+  readonly login: string;
+  readonly state: string;
+  readonly body: string;
+  readonly commitId: string;
+  readonly submittedAt: Date;
+}
+
+/** Every review and every comment of a pull request (two paginated lists). */
+export async function fetchPullRequestDiscussion(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  pullNumber: number,
+): Promise<{ reviews: Review[]; comments: IssueComment[] }> {
+  const [reviews, comments] = await Promise.all([
+    octokit.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+      ...repo,
+      pull_number: pullNumber,
+      per_page: 100,
+    }),
+    octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      ...repo,
+      issue_number: pullNumber,
+      per_page: 100,
+    }),
+  ]);
+  return {
+    reviews: reviews
+      .filter((r) => r.user && r.commit_id && r.submitted_at)
+      .map((r) => ({
+        id: r.id,
+        login: r.user!.login,
+        state: r.state,
+        body: r.body ?? "",
+        commitId: r.commit_id!,
+        submittedAt: new Date(r.submitted_at!),
+      })),
+    comments: comments
+      .filter((c) => c.user)
+      .map((c) => ({
+        id: c.id,
+        body: c.body ?? "",
+        login: c.user!.login,
+        isBot: c.user!.type === "Bot",
+        createdAt: new Date(c.created_at),
+        updatedAt: new Date(c.updated_at),
+      })),
+  };
+}
