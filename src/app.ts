@@ -1,13 +1,43 @@
-import type { ApplicationFunctionOptions, Probot } from "probot";
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
+import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
-import { evaluatePullRequest } from "./handlers/evaluate-pull-request.js";
+import { answerCommentCommand } from "./handlers/answer-comment-command.js";
+import {
+  evaluatePullRequest,
+  type EvaluationDeps,
+  type PullRequestTarget,
+} from "./handlers/evaluate-pull-request.js";
 import { healthHandler } from "./handlers/health.js";
 
 export interface AppOptions {
   readonly now?: () => Date;
+}
+
+interface PullRequestLike {
+  number: number;
+  html_url: string;
+  head: { sha: string };
+  user: { login: string } | null;
+}
+interface RepositoryLike {
+  name: string;
+  full_name: string;
+  default_branch: string;
+  owner: { login: string };
+}
+
+function target(pull: PullRequestLike, repository: RepositoryLike): PullRequestTarget {
+  return {
+    repo: { owner: repository.owner.login, repo: repository.name },
+    number: pull.number,
+    headSha: pull.head.sha,
+    author: pull.user?.login ?? "ghost",
+    defaultBranch: repository.default_branch,
+    htmlUrl: pull.html_url,
+  };
 }
 
 /** The Probot wiring: one small handler per event; the work is in src/handlers and the core. */
@@ -23,6 +53,23 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const queue = new KeyedQueue();
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
+    const deps = (context: Context): EvaluationDeps => ({
+      octokit: context.octokit,
+      log: context.log,
+      cache,
+      keyCache,
+      now,
+    });
+
+    /** Each delivery once; deliveries for one pull request one at a time. */
+    const handleOnce = async (context: Context, key: string, work: () => Promise<void>) => {
+      if (deliveries.has(context.id)) {
+        context.log.info({ delivery: context.id }, "delivery already handled");
+        return;
+      }
+      await queue.run(key, work);
+      deliveries.add(context.id);
+    };
 
     app.on(
       [
@@ -32,28 +79,42 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         "pull_request.ready_for_review",
       ],
       async (context) => {
-        const { pull_request: pull, repository } = context.payload;
-        if (deliveries.has(context.id)) {
-          context.log.info({ delivery: context.id }, "delivery already handled");
-          return;
-        }
-        const repo = { owner: repository.owner.login, repo: repository.name };
-        await queue.run(`${repository.full_name}#${pull.number}`, () =>
-          evaluatePullRequest(
-            { octokit: context.octokit, log: context.log, cache, keyCache, now },
-            {
-              repo,
-              number: pull.number,
-              headSha: pull.head.sha,
-              author: pull.user?.login ?? "ghost",
-              defaultBranch: repository.default_branch,
-              htmlUrl: pull.html_url,
-            },
-          ),
-        );
-        deliveries.add(context.id);
+        const pull = target(context.payload.pull_request, context.payload.repository);
+        await handleOnce(context, `${context.payload.repository.full_name}#${pull.number}`, async () => {
+          await evaluatePullRequest(deps(context), pull);
+        });
       },
     );
+
+    app.on(
+      ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"],
+      async (context) => {
+        const pull = target(context.payload.pull_request, context.payload.repository);
+        await handleOnce(context, `${context.payload.repository.full_name}#${pull.number}`, async () => {
+          await evaluatePullRequest(deps(context), pull);
+        });
+      },
+    );
+
+    app.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => {
+      const { issue, comment, repository, action } = context.payload;
+      const command = parseKawsCommand(comment.body);
+      if (issue.pull_request === undefined || command === null || comment.user?.type === "Bot") return;
+      await handleOnce(context, `${repository.full_name}#${issue.number}`, async () => {
+        const { data } = await context.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+          owner: repository.owner.login,
+          repo: repository.name,
+          pull_number: issue.number,
+        });
+        const login = comment.user?.login ?? "ghost";
+        await answerCommentCommand(
+          deps(context),
+          target(data, repository),
+          { id: comment.id, login, action },
+          command,
+        );
+      });
+    });
   };
 }
 

@@ -185,6 +185,20 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     ],
     [
       "GET",
+      new RegExp(`^${base}/contents/([^?]+)`),
+      (m) => {
+        const file = repo.required(options.defaultSha).files.get(decodeURIComponent(m[1]!));
+        if (file === undefined) return [404, { message: "Not Found" }];
+        const bytes = repo.blobs.get(file.oid)!;
+        const content = Buffer.from(bytes).toString("base64");
+        return [
+          200,
+          { type: "file", path: m[1], sha: file.oid, size: bytes.length, encoding: "base64", content },
+        ];
+      },
+    ],
+    [
+      "GET",
       new RegExp(`^${base}/pulls/(\\d+)/reviews`),
       (m) => [200, reviews.filter((r) => r.pull === Number(m[1]))],
     ],

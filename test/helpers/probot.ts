@@ -90,6 +90,8 @@ export async function startWebhookServer(
       method: "POST",
       headers: {
         "content-type": "application/json",
+        // no keep-alive: a later test's server may get this port, and a pooled socket would be stale
+        connection: "close",
         "x-github-event": event,
         "x-github-delivery": delivery,
         "x-hub-signature-256": `sha256=${createHmac("sha256", signWith).update(body).digest("hex")}`,
@@ -100,4 +102,74 @@ export async function startWebhookServer(
     return response.status;
   };
   return { url, deliver, logs: lines, stop: () => server.stop() };
+}
+
+/** A `pull_request_review` delivery, shaped as GitHub sends it. */
+export function reviewPayload(options: {
+  action?: string;
+  pull: ReturnType<typeof pullRequestPayload>;
+  reviewer: string;
+  state: string;
+  commitId: string;
+  body?: string;
+  at: Date;
+  id?: number;
+}) {
+  const user = { login: options.reviewer, id: 7000, type: "User" };
+  return {
+    action: options.action ?? "submitted",
+    review: {
+      id: options.id ?? 9001,
+      user,
+      body: options.body ?? "",
+      commit_id: options.commitId,
+      submitted_at: options.at.toISOString(),
+      state: options.state,
+      html_url: `${options.pull.pull_request.html_url}#pullrequestreview-9001`,
+      author_association: "MEMBER",
+    },
+    pull_request: options.pull.pull_request,
+    repository: options.pull.repository,
+    organization: options.pull.organization,
+    installation: options.pull.installation,
+    sender: user,
+  };
+}
+
+/** An `issue_comment` delivery on a pull request, shaped as GitHub sends it. */
+export function commentPayload(options: {
+  action?: string;
+  pull: ReturnType<typeof pullRequestPayload>;
+  id: number;
+  login: string;
+  body: string;
+  at: Date;
+  editedAt?: Date;
+}) {
+  const user = { login: options.login, id: 7100, type: "User" };
+  const pr = options.pull.pull_request;
+  return {
+    action: options.action ?? "created",
+    issue: {
+      number: pr.number,
+      title: pr.title,
+      user: pr.user,
+      state: "open",
+      pull_request: { url: pr.url, html_url: pr.html_url },
+      html_url: pr.html_url,
+    },
+    comment: {
+      id: options.id,
+      body: options.body,
+      user,
+      created_at: options.at.toISOString(),
+      updated_at: (options.editedAt ?? options.at).toISOString(),
+      html_url: `${pr.html_url}#issuecomment-${options.id}`,
+      author_association: "MEMBER",
+    },
+    repository: options.pull.repository,
+    organization: options.pull.organization,
+    installation: options.pull.installation,
+    sender: user,
+  };
 }

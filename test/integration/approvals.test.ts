@@ -1,0 +1,346 @@
+import nock from "nock";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { buildRepo, CONFIG_YML, type BuiltRepo, type Files } from "../helpers/build-repo.js";
+import { identities, type Identities } from "../helpers/identities.js";
+import { makeCsr } from "../helpers/openssl.js";
+import { commentPayload, pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
+
+let ids: Identities;
+let built: BuiltRepo;
+beforeAll(async () => {
+  ids = identities();
+  built = await buildRepo(ids);
+});
+afterEach(() => nock.cleanAll());
+
+/** Minutes after the test repository was made (its certificates start then). */
+const minutes = (n: number) => new Date(built.now.getTime() + n * 60_000);
+
+/** erin (not a maintainer) asks for access; dave and carol are maintainers (CONFIG_YML). */
+async function scenario(
+  options: { groups?: string; config?: string; teams?: Record<string, string[]> } = {},
+) {
+  const { csr } = makeCsr(`/CN=erin${options.groups ?? "/O=developers"}`);
+  const files: Files = {
+    "pubkeys/erin.asc": ids.mallory.exportPublic(),
+    "clusters/prod/admins/erin.csr": csr,
+    "clusters/prod/admins/erin.csr.asc": ids.mallory.detachSign(csr),
+  };
+  const base = options.config ? { ...built.files, ".github/kaws.yml": options.config } : built.files;
+  const fixture = pullRequestFixture(base, { files }, { erin: [registeredKey(ids.mallory)] }, options.teams);
+  let clock = minutes(0);
+  const server = await startWebhookServer({ now: () => clock });
+  const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
+  fixture.github.setPull(7, pull.pull_request);
+  let delivery = 0;
+  return {
+    ...fixture,
+    pull,
+    server,
+    setClock: (date: Date) => (clock = date),
+    deliver: async (event: string, payload: unknown) =>
+      expect(await server.deliver(event, payload, `d${++delivery}`)).toBe(200),
+    latestRun: () => fixture.github.checkRuns.at(-1)!,
+    sticky: () => fixture.github.comments.find((c) => c.body.startsWith("<!-- kaws-bot:sticky -->"))!.body,
+    replies: () =>
+      fixture.github.comments.filter((c) => c.body.startsWith("<!-- kaws-bot:reply-to")).map((c) => c.body),
+  };
+}
+
+describe("approvals bound to the exact commit", () => {
+  it("turns the check green when a maintainer approves the head by review, and says so", async () => {
+    const s = await scenario();
+    try {
+      await s.deliver("pull_request", s.pull);
+      expect(s.latestRun().conclusion).toBe("action_required");
+      s.github.addReview(7, "dave", "APPROVED", s.headSha, minutes(5));
+      await s.deliver(
+        "pull_request_review",
+        reviewPayload({
+          pull: s.pull,
+          reviewer: "dave",
+          state: "approved",
+          commitId: s.headSha,
+          at: minutes(5),
+        }),
+      );
+      const run = s.latestRun();
+      expect(run.conclusion).toBe("success");
+      expect((run.output as { title: string }).title).toBe(
+        "Approved by @dave: the certificate will be issued when this merges",
+      );
+      expect(s.sticky()).toContain("**Approvals:** 1 of 1 (@dave) from maintainers");
+      expect(s.sticky()).toContain("**Next step:** merge.");
+      expect(s.github.comments.filter((c) => c.body.startsWith("<!-- kaws-bot:sticky"))).toHaveLength(1);
+    } finally {
+      await s.server.stop();
+    }
+  });
+
+  it("counts an approval of an older commit for nothing after a push", async () => {
+    const s = await scenario();
+    try {
+      await s.deliver("pull_request", s.pull);
+      s.github.addReview(7, "dave", "APPROVED", s.headSha, minutes(5));
+      await s.deliver(
+        "pull_request_review",
+        reviewPayload({
+          pull: s.pull,
+          reviewer: "dave",
+          state: "approved",
+          commitId: s.headSha,
+          at: minutes(5),
+        }),
+      );
+      const headFiles = [...s.repo.required(s.headSha).files].map(([path, file]) => [
+        path,
+        s.repo.blobs.get(file.oid)!,
+      ]);
+      const pushed = s.repo.commit({ ...Object.fromEntries(headFiles), "README.md": "pushed" });
+      s.setClock(minutes(10));
+      const synchronize = pullRequestPayload({
+        action: "synchronize",
+        headSha: pushed,
+        baseSha: s.baseSha,
+        author: "erin",
+      });
+      await s.deliver("pull_request", synchronize);
+      expect(s.latestRun()).toMatchObject({ head_sha: pushed, conclusion: "action_required" });
+      expect(s.sticky()).toContain("**Approvals:** 0 of 1");
+      expect(s.sticky()).toContain("@dave's approval does not count: approved an earlier commit");
+    } finally {
+      await s.server.stop();
+    }
+  });
+
+  it("binds /kaws approve to the head reported before the comment, and replies when it counts for nothing", async () => {
+    const s = await scenario();
+    try {
+      await s.deliver("pull_request", s.pull); // head A reported at minute 0
+      const headFiles = [...s.repo.required(s.headSha).files].map(([path, file]) => [
+        path,
+        s.repo.blobs.get(file.oid)!,
+      ]);
+      const pushed = s.repo.commit({ ...Object.fromEntries(headFiles), "README.md": "pushed" });
+      s.setClock(minutes(10));
+      const synchronize = pullRequestPayload({
+        action: "synchronize",
+        headSha: pushed,
+        baseSha: s.baseSha,
+        author: "erin",
+      });
+      s.github.setPull(7, synchronize.pull_request);
+      // dave wrote his comment at minute 8, before the bot reported the new head at minute 10
+      s.github.addComment(7, "dave", "/kaws approve", minutes(8));
+      await s.deliver("pull_request", synchronize);
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          pull: synchronize,
+          id: 100 + s.github.comments.length - 1,
+          login: "dave",
+          body: "/kaws approve",
+          at: minutes(8),
+        }),
+      );
+      expect(s.latestRun().conclusion).toBe("action_required");
+      expect(s.replies()).toEqual([
+        expect.stringContaining("@dave your approval counts for nothing: approved an earlier commit"),
+      ]);
+
+      const late = s.github.addComment(7, "dave", "/kaws approve", minutes(12));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          pull: synchronize,
+          id: late.id,
+          login: "dave",
+          body: "/kaws approve",
+          at: minutes(12),
+        }),
+      );
+      expect(s.latestRun().conclusion).toBe("success");
+      expect(s.replies()).toHaveLength(1);
+    } finally {
+      await s.server.stop();
+    }
+  });
+
+  it("refuses self-approval and non-maintainers, ignores edited comments, and withdraws deleted ones", async () => {
+    const s = await scenario({
+      config: CONFIG_YML.replace("maintainers: [carol, dave]", "maintainers: [carol, dave, erin]"),
+    });
+    try {
+      await s.deliver("pull_request", s.pull);
+      s.setClock(minutes(2));
+      const own = s.github.addComment(7, "erin", "/kaws approve", minutes(3));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({ pull: s.pull, id: own.id, login: "erin", body: "/kaws approve", at: minutes(3) }),
+      );
+      const stranger = s.github.addComment(7, "mallory", "/kaws approve", minutes(4));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          pull: s.pull,
+          id: stranger.id,
+          login: "mallory",
+          body: "/kaws approve",
+          at: minutes(4),
+        }),
+      );
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          pull: s.pull,
+          id: stranger.id,
+          login: "mallory",
+          body: "/kaws approve",
+          at: minutes(4),
+        }),
+      );
+      expect(s.replies()).toEqual([
+        expect.stringContaining(
+          "@erin your approval counts for nothing: the author of a change cannot approve it",
+        ),
+        expect.stringContaining("@mallory your approval counts for nothing: only maintainers"),
+      ]);
+      const edited = s.github.addComment(7, "dave", "/kaws approve", minutes(5), minutes(6));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          action: "edited",
+          pull: s.pull,
+          id: edited.id,
+          login: "dave",
+          body: "/kaws approve",
+          at: minutes(5),
+          editedAt: minutes(6),
+        }),
+      );
+      expect(s.latestRun().conclusion).toBe("action_required");
+      expect(s.sticky()).toContain("@dave's approval does not count: an edited comment does not count");
+
+      const fresh = s.github.addComment(7, "dave", "/kaws approve", minutes(7));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({ pull: s.pull, id: fresh.id, login: "dave", body: "/kaws approve", at: minutes(7) }),
+      );
+      expect(s.latestRun().conclusion).toBe("success");
+      s.github.comments.splice(s.github.comments.indexOf(fresh), 1);
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          action: "deleted",
+          pull: s.pull,
+          id: fresh.id,
+          login: "dave",
+          body: "/kaws approve",
+          at: minutes(7),
+        }),
+      );
+      expect(s.latestRun().conclusion).toBe("action_required");
+    } finally {
+      await s.server.stop();
+    }
+  });
+
+  it("needs two maintainers for system:masters, and counts team members as maintainers", async () => {
+    const config = CONFIG_YML.replace(
+      "maintainers: [carol, dave]",
+      "maintainers: [dave]\nmaintainer_teams: [platform]",
+    );
+    const s = await scenario({
+      groups: "/O=system:masters",
+      config,
+      teams: { platform: ["tom"], other: ["tina"] },
+    });
+    s.github.reviews.length = 0;
+    try {
+      await s.deliver("pull_request", s.pull);
+      s.github.addReview(7, "dave", "APPROVED", s.headSha, minutes(5));
+      await s.deliver(
+        "pull_request_review",
+        reviewPayload({
+          pull: s.pull,
+          reviewer: "dave",
+          state: "approved",
+          commitId: s.headSha,
+          at: minutes(5),
+        }),
+      );
+      expect((s.latestRun().output as { title: string }).title).toBe(
+        "Valid: awaiting 1 more maintainer approval (1 of 2)",
+      );
+      expect(s.sticky()).toContain("system:masters gives unrestricted control of the cluster");
+      s.github.addReview(7, "tina", "APPROVED", s.headSha, minutes(6));
+      await s.deliver(
+        "pull_request_review",
+        reviewPayload({
+          pull: s.pull,
+          reviewer: "tina",
+          state: "approved",
+          commitId: s.headSha,
+          at: minutes(6),
+        }),
+      );
+      expect(s.latestRun().conclusion).toBe("action_required"); // tina is in no maintainer team
+      s.github.addReview(7, "tom", "APPROVED", s.headSha, minutes(7));
+      await s.deliver(
+        "pull_request_review",
+        reviewPayload({
+          pull: s.pull,
+          reviewer: "tom",
+          state: "approved",
+          commitId: s.headSha,
+          at: minutes(7),
+        }),
+      );
+      expect(s.latestRun().conclusion).toBe("success");
+      expect(s.sticky()).toContain("**Approvals:** 2 of 2 (@dave, @tom)");
+    } finally {
+      await s.server.stop();
+    }
+  });
+});
+
+describe("other commands", () => {
+  it("answers /kaws help to a maintainer and politely refuses anyone else, once each", async () => {
+    const s = await scenario();
+    try {
+      const help = s.github.addComment(7, "dave", "/kaws help", minutes(1));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({ pull: s.pull, id: help.id, login: "dave", body: "/kaws help", at: minutes(1) }),
+      );
+      const refused = s.github.addComment(7, "mallory", "/kaws rotate prod", minutes(2));
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          pull: s.pull,
+          id: refused.id,
+          login: "mallory",
+          body: "/kaws rotate prod",
+          at: minutes(2),
+        }),
+      );
+      await s.deliver(
+        "issue_comment",
+        commentPayload({
+          pull: s.pull,
+          id: refused.id,
+          login: "mallory",
+          body: "/kaws rotate prod",
+          at: minutes(2),
+        }),
+      );
+      expect(s.replies()).toEqual([
+        expect.stringContaining("`/kaws approve` — approve this pull request's current commit"),
+        expect.stringContaining("@mallory thanks — `/kaws` commands are for the maintainers"),
+      ]);
+    } finally {
+      await s.server.stop();
+    }
+  });
+});
