@@ -1,5 +1,8 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import type * as openpgp from "openpgp";
+import { readDecryptionKey } from "./core/openpgp/decrypt-message.js";
 import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
+import { isManagedPath } from "./core/tree/classify-path.js";
 import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
@@ -11,9 +14,13 @@ import {
   type PullRequestTarget,
 } from "./handlers/evaluate-pull-request.js";
 import { healthHandler } from "./handlers/health.js";
+import { reconcileDefaultBranch } from "./handlers/reconcile-default-branch.js";
 
 export interface AppOptions {
   readonly now?: () => Date;
+  /** The bot's armored OpenPGP secret key (KAWS_BOT_KEY) and its passphrase, if any. */
+  readonly botKey?: string;
+  readonly botKeyPassphrase?: string;
 }
 
 interface PullRequestLike {
@@ -60,6 +67,11 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       keyCache,
       now,
     });
+    let botKey: Promise<openpgp.PrivateKey | null> | undefined;
+    const loadBotKey = () =>
+      (botKey ??= appOptions.botKey
+        ? readDecryptionKey(appOptions.botKey, appOptions.botKeyPassphrase)
+        : Promise.resolve(null));
 
     /** Each delivery once; deliveries for one pull request one at a time. */
     const handleOnce = async (context: Context, key: string, work: () => Promise<void>) => {
@@ -95,6 +107,22 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         });
       },
     );
+
+    app.on("push", async (context) => {
+      const { ref, after, repository, commits, deleted } = context.payload;
+      if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
+      const touched = commits.some((commit) =>
+        [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].some(isManagedPath),
+      );
+      if (!touched) return;
+      const repo = { owner: repository.owner?.login ?? repository.owner?.name ?? "", repo: repository.name };
+      await handleOnce(context, `${repository.full_name}:reconcile`, async () => {
+        await reconcileDefaultBranch(
+          { ...deps(context), botKey: loadBotKey },
+          { repo, defaultBranch: repository.default_branch, headSha: after },
+        );
+      });
+    });
 
     app.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => {
       const { issue, comment, repository, action } = context.payload;

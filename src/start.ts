@@ -1,5 +1,10 @@
 import { run } from "probot";
-import kawsBot from "./app.js";
+import { createKawsBot } from "./app.js";
 
 // Without APP_ID/PRIVATE_KEY/WEBHOOK_SECRET, Probot serves its setup page, which creates the app from app.yml.
-await run(kawsBot);
+await run(
+  createKawsBot({
+    botKey: process.env.KAWS_BOT_KEY || undefined,
+    botKeyPassphrase: process.env.KAWS_BOT_KEY_PASSPHRASE || undefined,
+  }),
+);

@@ -1,21 +1,20 @@
 import type { Logger } from "probot";
 import { sortFindings, warning } from "../core/findings.js";
 import type { PublicKeyCache } from "../core/openpgp/public-key-cache.js";
-import { countApprovals, type ApprovalCount } from "../core/policy/count-approvals.js";
+import type { ApprovalCount } from "../core/policy/count-approvals.js";
 import { evaluateChange } from "../core/policy/evaluate-change.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
 import { parseLedger, recordReportedHead } from "../core/report/approval-ledger.js";
 import { renderCheckRun } from "../core/report/check-run-report.js";
 import { renderStickyComment } from "../core/report/sticky-comment.js";
-import { approvalSignals } from "../github/approval-signals.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import { fetchGithubGpgKeys } from "../github/fetch-github-gpg-keys.js";
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
 import { loadPullRequestState } from "../github/load-pull-request-state.js";
 import { publishCheckRun } from "../github/publish-check-run.js";
-import { resolveMaintainers } from "../github/resolve-maintainers.js";
 import { findStickyComment, upsertStickyComment } from "../github/upsert-sticky-comment.js";
+import { countPullRequestApprovals } from "./count-pull-request-approvals.js";
 
 export interface PullRequestTarget {
   readonly repo: RepoRef;
@@ -83,21 +82,15 @@ export async function evaluatePullRequest(
 
   const sticky = findStickyComment(discussion.comments);
   const ledger = recordReportedHead(parseLedger(sticky?.body), pull.headSha, now);
-  const signals = approvalSignals(discussion.reviews, discussion.comments);
-  const maintainers = await resolveMaintainers(
+  const approvals = await countPullRequestApprovals(
     octokit,
-    pull.repo.owner,
+    pull.repo,
+    discussion,
+    ledger,
+    pull,
     evaluation.config,
-    signals.map((s) => s.login),
+    evaluation.requiredApprovals,
   );
-  const approvals = countApprovals({
-    signals,
-    reported: ledger,
-    headSha: pull.headSha,
-    author: pull.author,
-    isMaintainer: (login) => maintainers.has(login),
-    required: evaluation.requiredApprovals,
-  });
 
   const report = renderCheckRun({
     evaluation,
