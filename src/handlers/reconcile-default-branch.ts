@@ -34,10 +34,18 @@ const ATTEMPTS = 3;
  */
 export async function reconcileDefaultBranch(
   deps: ReconcileDeps,
-  target: { repo: RepoRef; defaultBranch: string; headSha: string },
+  target: { repo: RepoRef; defaultBranch: string },
 ): Promise<void> {
   const { octokit, log } = deps;
-  let head = target.headSha;
+  // The branch as it is now, not as the event saw it: a redelivered old push finds the work done.
+  const branchHead = async () => {
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+      ...target.repo,
+      ref: `heads/${target.defaultBranch}`,
+    });
+    return data.object.sha;
+  };
+  let head = await branchHead();
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const plan = await planReconcile(deps, target, head);
     if (plan.certificates.length > 0) {
@@ -51,11 +59,7 @@ export async function reconcileDefaultBranch(
         reconcileCommitMessage(plan.certificates),
       );
       if (outcome.kind === "moved") {
-        const { data } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-          ...target.repo,
-          ref: `heads/${target.defaultBranch}`,
-        });
-        head = data.object.sha;
+        head = await branchHead();
         log.info({ attempt, head }, "default branch moved: reconciling again from its new head");
         continue;
       }

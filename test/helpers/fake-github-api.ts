@@ -20,6 +20,8 @@ export interface FakeGitHubOptions {
   readonly teams?: Record<string, string[]>;
   /** The clock the fake stamps the bot's comments with. */
   readonly now?: () => Date;
+  /** The default branch refuses pushes (branch protection without the app on the bypass list). */
+  readonly protectedBranch?: boolean;
 }
 
 type Reply = [number, unknown];
@@ -61,6 +63,17 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const comments: Comment[] = [];
   const reviews: Review[] = [];
   const pulls = new Map<number, unknown>();
+  const refs = new Map<string, string>([["heads/main", options.defaultSha]]);
+  const commitPulls = new Map<string, unknown[]>();
+  const issues: {
+    number: number;
+    title: string;
+    body: string;
+    state: string;
+    user: { login: string; type: string };
+  }[] = [];
+  const createdPulls: { number: number; head: string; base: string; title: string; body: string }[] = [];
+  const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
   const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
 
@@ -187,7 +200,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       "GET",
       new RegExp(`^${base}/contents/([^?]+)`),
       (m) => {
-        const file = repo.required(options.defaultSha).files.get(decodeURIComponent(m[1]!));
+        const ref = /[?&]ref=([^&]+)/.exec(m.input)?.[1] ?? "main";
+        const file = repo.required(resolveRef(decodeURIComponent(ref))).files.get(decodeURIComponent(m[1]!));
         if (file === undefined) return [404, { message: "Not Found" }];
         const bytes = repo.blobs.get(file.oid)!;
         const content = Buffer.from(bytes).toString("base64");
@@ -195,6 +209,106 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
           200,
           { type: "file", path: m[1], sha: file.oid, size: bytes.length, encoding: "base64", content },
         ];
+      },
+    ],
+    ["GET", new RegExp(`^${base}/commits/([0-9a-f]{40})/pulls`), (m) => [200, commitPulls.get(m[1]!) ?? []]],
+    [
+      "GET",
+      new RegExp(`^${base}/commits\\?`),
+      (m) => {
+        const query = new URLSearchParams(m.input.split("?")[1]);
+        const sha = repo.lastCommitTouching(resolveRef(query.get("sha") ?? "main"), query.get("path") ?? "");
+        return [200, sha ? [{ sha, commit: { message: repo.required(sha).message } }] : []];
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/git/commits/([0-9a-f]{40})$`),
+      (m) => [
+        200,
+        { sha: m[1], tree: { sha: m[1] }, parents: repo.required(m[1]!).parents.map((sha) => ({ sha })) },
+      ],
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/git/trees$`),
+      (_m, body) => {
+        const request = body as { base_tree: string; tree: { path: string; content: string }[] };
+        const changes = Object.fromEntries(request.tree.map((item) => [item.path, item.content]));
+        return [201, { sha: repo.commitWith(request.base_tree, changes, [], "tree") }];
+      },
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/git/commits$`),
+      (_m, body) => {
+        const request = body as { message: string; tree: string; parents: string[] };
+        return [201, { sha: repo.commitWith(request.tree, {}, request.parents, request.message) }];
+      },
+    ],
+    [
+      "PATCH",
+      new RegExp(`^${base}/git/refs/(heads/.+)$`),
+      (m, body) => {
+        const request = body as { sha: string; force: boolean };
+        if (options.protectedBranch)
+          return [422, { message: "Protected branch update failed for refs/heads/main." }];
+        if (!request.force && !repo.required(request.sha).parents.includes(refs.get(m[1]!) ?? "")) {
+          return [422, { message: "Update is not a fast forward" }];
+        }
+        refs.set(m[1]!, request.sha);
+        return [200, { ref: `refs/${m[1]}`, object: { sha: request.sha } }];
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/git/ref/(heads/.+)$`),
+      (m) => [200, { ref: `refs/${m[1]}`, object: { sha: refs.get(m[1]!) } }],
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/git/refs$`),
+      (_m, body) => {
+        const request = body as { ref: string; sha: string };
+        refs.set(request.ref.replace(/^refs\//, ""), request.sha);
+        return [201, { ref: request.ref, object: { sha: request.sha } }];
+      },
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/pulls$`),
+      (_m, body) => {
+        const pull = {
+          number: 900 + createdPulls.length,
+          ...(body as { head: string; base: string; title: string; body: string }),
+        };
+        createdPulls.push(pull);
+        return [201, { ...pull, html_url: `https://github.com/acme/cluster-keys/pull/${pull.number}` }];
+      },
+    ],
+    ["GET", new RegExp(`^${base}/issues\\?`), () => [200, issues.filter((issue) => issue.state === "open")]],
+    [
+      "POST",
+      new RegExp(`^${base}/issues$`),
+      (_m, body) => {
+        const issue = {
+          number: 800 + issues.length,
+          state: "open",
+          user: { login: "kaws-bot[bot]", type: "Bot" },
+          ...(body as { title: string; body: string }),
+        };
+        issues.push(issue);
+        return [201, issue];
+      },
+    ],
+    [
+      "PATCH",
+      new RegExp(`^${base}/issues/(\\d+)$`),
+      (m, body) => {
+        const issue = issues.find((i) => i.number === Number(m[1]));
+        if (issue === undefined) return [404, { message: "Not Found" }];
+        Object.assign(issue, body);
+        return [200, issue];
       },
     ],
     [
@@ -217,7 +331,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     ],
   ];
 
-  function handle(method: string, path: string, body: unknown): Reply {
+  function handle(method: string, rawPath: string, body: unknown): Reply {
+    const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
     calls.push({ method, path, body });
     for (const [routeMethod, pattern, reply] of routes) {
       const match = routeMethod === method ? pattern.exec(path) : null;
@@ -232,6 +347,13 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     checkRuns,
     comments,
     reviews,
+    refs,
+    issues,
+    createdPulls,
+    /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */
+    setCommitPulls(sha: string, pullsOfCommit: unknown[]) {
+      commitPulls.set(sha, pullsOfCommit);
+    },
     /** A person's comment on a pull request, as GitHub lists it. */
     addComment(issue: number, login: string, body: string, at: Date, editedAt?: Date) {
       const comment = {

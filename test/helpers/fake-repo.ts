@@ -4,6 +4,8 @@ import type { Files } from "./build-repo.js";
 export interface FakeCommit {
   readonly sha: string;
   readonly files: Map<string, { oid: string; mode: string; size: number }>;
+  readonly parents: string[];
+  readonly message: string;
 }
 
 /** git's own blob id: sha1("blob <size>\0" + bytes). */
@@ -21,7 +23,12 @@ export class FakeRepo {
   readonly blobs = new Map<string, Uint8Array>();
   readonly commits = new Map<string, FakeCommit>();
 
-  commit(files: Files, modes: Record<string, string> = {}): string {
+  commit(
+    files: Files,
+    modes: Record<string, string> = {},
+    parents: string[] = [],
+    message = "commit",
+  ): string {
     const entries = new Map<string, { oid: string; mode: string; size: number }>();
     for (const [path, content] of Object.entries(files).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const bytes = typeof content === "string" ? new TextEncoder().encode(content) : new Uint8Array(content);
@@ -30,10 +37,27 @@ export class FakeRepo {
       entries.set(path, { oid, mode: modes[path] ?? "100644", size: bytes.length });
     }
     const sha = createHash("sha1")
-      .update(JSON.stringify([...entries]))
+      .update(JSON.stringify([...entries, parents, message]))
       .digest("hex");
-    this.commits.set(sha, { sha, files: entries });
+    this.commits.set(sha, { sha, files: entries, parents, message });
     return sha;
+  }
+
+  /** A commit whose tree is `base`'s plus these contents (what the Git Data API builds from inline contents). */
+  commitWith(base: string, changes: Record<string, string>, parents: string[], message: string): string {
+    const files: Files = {};
+    for (const [path, file] of this.required(base).files) files[path] = this.blobs.get(file.oid)!;
+    return this.commit({ ...files, ...changes }, {}, parents, message);
+  }
+
+  /** The newest commit reachable from `head` (first parents) that changed `path`. */
+  lastCommitTouching(head: string, path: string): string | undefined {
+    for (let sha: string | undefined = head; sha !== undefined; sha = this.commits.get(sha)?.parents[0]) {
+      const commit = this.required(sha);
+      const parent = commit.parents[0] ? this.required(commit.parents[0]) : undefined;
+      if (commit.files.get(path)?.oid !== parent?.files.get(path)?.oid) return sha;
+    }
+    return undefined;
   }
 
   treeResponse(sha: string) {

@@ -64,7 +64,7 @@ export function pullRequestPayload(overrides: {
 
 /** The app behind Probot's real HTTP server on 127.0.0.1, and a way to send it signed deliveries. */
 export async function startWebhookServer(
-  options: { now?: () => Date; secret?: string; baseUrl?: string; logLevel?: string } = {},
+  options: { now?: () => Date; secret?: string; baseUrl?: string; logLevel?: string; botKey?: string } = {},
 ) {
   const secret = options.secret ?? "test-webhook-secret";
   const { log, lines } = captureLogs(options.logLevel ?? "debug");
@@ -81,7 +81,7 @@ export async function startWebhookServer(
     port: 0,
     log,
   });
-  await server.load(createKawsBot({ now: options.now }));
+  await server.load(createKawsBot({ now: options.now, botKey: options.botKey }));
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
@@ -171,5 +171,42 @@ export function commentPayload(options: {
     organization: options.pull.organization,
     installation: options.pull.installation,
     sender: user,
+  };
+}
+
+/** A `push` delivery to the default branch, shaped as GitHub sends it. */
+export function pushPayload(options: {
+  pull: ReturnType<typeof pullRequestPayload>;
+  before: string;
+  after: string;
+  commits: { id: string; added?: string[]; modified?: string[]; removed?: string[] }[];
+}) {
+  const sender = { login: "dave", id: 7200, type: "User" };
+  return {
+    ref: "refs/heads/main",
+    before: options.before,
+    after: options.after,
+    created: false,
+    deleted: false,
+    forced: false,
+    commits: options.commits.map((c) => ({
+      id: c.id,
+      message: "merge",
+      timestamp: new Date().toISOString(),
+      distinct: true,
+      added: c.added ?? [],
+      modified: c.modified ?? [],
+      removed: c.removed ?? [],
+      author: { name: "dave", email: "dave@example.test" },
+    })),
+    head_commit: null,
+    pusher: { name: "dave", email: "dave@example.test" },
+    repository: {
+      ...options.pull.repository,
+      owner: { ...options.pull.repository.owner, name: options.pull.repository.owner.login },
+    },
+    organization: options.pull.organization,
+    installation: options.pull.installation,
+    sender,
   };
 }

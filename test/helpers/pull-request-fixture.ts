@@ -17,12 +17,13 @@ export function pullRequestFixture(
   change: { files?: Files; remove?: string[]; modes?: Record<string, string> },
   gpgKeys: Record<string, ReturnType<typeof registeredKey>[]> = {},
   teams: Record<string, string[]> = {},
+  extra: { protectedBranch?: boolean } = {},
 ) {
   const repo = new FakeRepo();
   const baseSha = repo.commit(baseFiles);
   const headFiles: Files = { ...baseFiles, ...change.files };
   for (const path of change.remove ?? []) delete headFiles[path];
   const headSha = repo.commit(headFiles, change.modes);
-  const github = fakeGitHub({ repo, defaultSha: baseSha, mergeBaseSha: baseSha, gpgKeys, teams });
+  const github = fakeGitHub({ repo, defaultSha: baseSha, mergeBaseSha: baseSha, gpgKeys, teams, ...extra });
   return { repo, baseSha, headSha, github };
 }

@@ -1,0 +1,210 @@
+import nock from "nock";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readCertificate } from "../../src/core/pki/read-certificate.js";
+import { buildRepo, type BuiltRepo, type Files } from "../helpers/build-repo.js";
+import { identities, type Identities } from "../helpers/identities.js";
+import { makeCsr, opensslVerify } from "../helpers/openssl.js";
+import { pullRequestPayload, pushPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
+
+let ids: Identities;
+let built: BuiltRepo;
+beforeAll(async () => {
+  ids = identities();
+  built = await buildRepo(ids);
+});
+afterEach(() => nock.cleanAll());
+
+const minutes = (n: number) => new Date(built.now.getTime() + n * 60_000);
+const ERIN = ["pubkeys/erin.asc", "clusters/prod/admins/erin.csr", "clusters/prod/admins/erin.csr.asc"];
+
+function erinRequest(groups = "/O=developers"): Files {
+  const { csr } = makeCsr(`/CN=erin${groups}`);
+  return {
+    "pubkeys/erin.asc": ids.mallory.exportPublic(),
+    "clusters/prod/admins/erin.csr": csr,
+    "clusters/prod/admins/erin.csr.asc": ids.mallory.detachSign(csr),
+  };
+}
+
+/** PR #7 by erin, evaluated; optionally approved by dave; then merged as a squash commit and pushed. */
+async function flow(
+  options: {
+    approve?: "head" | "none" | "self";
+    mergedFiles?: (head: Files) => Files;
+    protectedBranch?: boolean;
+  } = {},
+) {
+  const request = erinRequest();
+  const fixture = pullRequestFixture(
+    built.files,
+    { files: request },
+    { erin: [registeredKey(ids.mallory)] },
+    {},
+    { protectedBranch: options.protectedBranch },
+  );
+  // the real clock: openssl checks the issued certificate's dates against it
+  const server = await startWebhookServer({ now: () => new Date(), botKey: ids.bot.exportSecret() });
+  const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
+  let n = 0;
+  const deliver = async (event: string, payload: unknown) =>
+    expect(await server.deliver(event, payload, `d${++n}`)).toBe(200);
+  await deliver("pull_request", pull);
+  const reviewer = options.approve === "self" ? "erin" : "dave";
+  if (options.approve !== "none") {
+    fixture.github.addReview(7, reviewer, "APPROVED", fixture.headSha, minutes(5));
+    await deliver(
+      "pull_request_review",
+      reviewPayload({ pull, reviewer, state: "approved", commitId: fixture.headSha, at: minutes(5) }),
+    );
+  }
+  const merged = (options.mergedFiles ?? ((f) => f))({ ...built.files, ...request });
+  const squash = fixture.repo.commit(merged, {}, [fixture.baseSha], "Add erin (#7)");
+  fixture.github.refs.set("heads/main", squash);
+  fixture.github.setCommitPulls(squash, [
+    {
+      number: 7,
+      merged_at: minutes(10).toISOString(),
+      base: { ref: "main" },
+      head: { sha: fixture.headSha },
+      user: { login: "erin" },
+      html_url: pull.pull_request.html_url,
+    },
+  ]);
+  const push = pushPayload({
+    pull,
+    before: fixture.baseSha,
+    after: squash,
+    commits: [{ id: squash, added: ERIN }],
+  });
+  await deliver("push", push);
+  return { ...fixture, server, squash, push, deliver, pull };
+}
+
+function botCommits(f: Awaited<ReturnType<typeof flow>>) {
+  return [...f.repo.commits.values()].filter((c) => c.message.startsWith("kaws: issue"));
+}
+
+describe("signing on merge", () => {
+  it("issues the certificate of an approved request in ONE bot commit, which openssl accepts", async () => {
+    const f = await flow();
+    try {
+      const commits = botCommits(f);
+      expect(commits).toHaveLength(1);
+      const commit = commits[0]!;
+      expect(f.github.refs.get("heads/main")).toBe(commit.sha);
+      expect(commit.parents).toEqual([f.squash]);
+      const changed = [...commit.files]
+        .filter(([path, file]) => f.repo.required(f.squash).files.get(path)?.oid !== file.oid)
+        .map(([path]) => path);
+      expect(changed).toEqual(["clusters/prod/admins/erin.pem"]);
+      const pem = new TextDecoder().decode(
+        f.repo.blobs.get(commit.files.get("clusters/prod/admins/erin.pem")!.oid)!,
+      );
+      const verdict = opensslVerify(built.pki.certificates.ca, pem, "sslclient");
+      expect(verdict.status, verdict.stderr).toBe(0);
+      const cert = readCertificate(new TextEncoder().encode(pem));
+      if (!cert.ok) throw new Error(cert.detail);
+      expect(cert.certificate.subject).toMatchObject({
+        commonNames: ["erin"],
+        organizations: ["developers"],
+      });
+      expect(commit.message).toMatch(
+        new RegExp(
+          `^kaws: issue 1 admin certificate\\n\\n- erin on prod, approved in #7\\n\\nKaws-Certificate: prod/erin serial=${cert.certificate.serialNumber} csr-sha256=[0-9a-f]{64} approvers=dave$`,
+        ),
+      );
+      const reply = f.github.comments.find(
+        (c) => c.issue === 7 && c.body.includes("Issued on the default branch"),
+      );
+      expect(reply?.body).toContain(`serial \`${cert.certificate.serialNumber}\``);
+      expect(f.github.issues).toEqual([]);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("finds nothing to do on its own commit, or on a redelivered push", async () => {
+    const f = await flow();
+    try {
+      const own = botCommits(f)[0]!;
+      await f.deliver(
+        "push",
+        pushPayload({
+          pull: f.pull,
+          before: f.squash,
+          after: own.sha,
+          commits: [{ id: own.sha, added: ["clusters/prod/admins/erin.pem"] }],
+        }),
+      );
+      await f.deliver("push", f.push);
+      expect(botCommits(f)).toHaveLength(1);
+      expect(
+        f.github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/git/commits")),
+      ).toHaveLength(1);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it.each([
+    ["nobody approved", { approve: "none" as const }, "#7 had 0 of 1 maintainer approvals"],
+    [
+      "the author approved their own request",
+      { approve: "self" as const },
+      "#7 had 0 of 1 maintainer approvals",
+    ],
+    [
+      "the CSR changed between approval and merge",
+      {
+        mergedFiles: (files: Files) => ({
+          ...files,
+          "clusters/prod/admins/erin.csr": makeCsr("/CN=erin/O=system:masters").csr,
+        }),
+      },
+      "the CSR on the branch is not the one at the final commit of #7",
+    ],
+  ])("signs nothing when %s, and says so in one issue", async (_name, options, reason) => {
+    const f = await flow(options);
+    try {
+      expect(botCommits(f)).toEqual([]);
+      expect(f.github.issues).toHaveLength(1);
+      expect(f.github.issues[0]!.body).toContain(`\`clusters/prod/admins/erin.csr\`: ${reason}`);
+      await f.deliver("push", f.push);
+      expect(f.github.issues).toHaveLength(1);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("opens a pull request with the same commit when the branch refuses the push", async () => {
+    const f = await flow({ protectedBranch: true });
+    try {
+      expect(f.github.refs.get("heads/main")).toBe(f.squash);
+      expect(f.github.createdPulls).toHaveLength(1);
+      const branch = f.github.createdPulls[0]!.head;
+      const proposed = f.repo.required(f.github.refs.get(`heads/${branch}`)!);
+      expect(proposed.message).toMatch(/^kaws: issue 1 admin certificate/);
+      expect(f.github.createdPulls[0]!.body).toContain("Protected branch update failed");
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("keeps the CA key out of logs, API requests and commits", async () => {
+    const f = await flow();
+    try {
+      const caKeyBody = new TextDecoder().decode(built.pki.privateKeys.ca).split("\n")[1]!;
+      const everything =
+        JSON.stringify(f.github.calls) +
+        JSON.stringify(f.server.logs) +
+        [...f.repo.blobs.values()].map((b) => new TextDecoder().decode(b)).join("");
+      expect(everything).not.toContain(caKeyBody);
+      expect(everything).not.toMatch(/BEGIN (EC |RSA )?PRIVATE KEY/);
+      expect(JSON.stringify(f.server.logs)).not.toContain("PGP PRIVATE KEY BLOCK");
+      expect(f.server.logs.some((l) => l.msg === "issued admin certificates")).toBe(true);
+    } finally {
+      await f.server.stop();
+    }
+  });
+});
