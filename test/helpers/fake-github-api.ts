@@ -74,6 +74,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   }[] = [];
   const createdPulls: { number: number; head: string; base: string; title: string; body: string }[] = [];
   const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
+  const faults: { method: string; pattern: RegExp; status: number }[] = [];
   const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
 
@@ -334,6 +335,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   function handle(method: string, rawPath: string, body: unknown): Reply {
     const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
     calls.push({ method, path, body });
+    const fault = faults.findIndex((f) => f.method === method && f.pattern.test(path));
+    if (fault !== -1) return [faults.splice(fault, 1)[0]!.status, { message: "Server Error (injected)" }];
     for (const [routeMethod, pattern, reply] of routes) {
       const match = routeMethod === method ? pattern.exec(path) : null;
       if (match) return reply(match, body);
@@ -349,6 +352,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     reviews,
     refs,
     issues,
+    /** The next matching request fails with this status, once. */
+    failNext(method: string, pattern: RegExp, status = 502) {
+      faults.push({ method, pattern, status });
+    },
     createdPulls,
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */
     setCommitPulls(sha: string, pullsOfCommit: unknown[]) {

@@ -33,6 +33,9 @@ async function flow(
     approve?: "head" | "none" | "self";
     mergedFiles?: (head: Files) => Files;
     protectedBranch?: boolean;
+    merge?: "squash" | "merge" | "rebase";
+    beforePush?: (github: ReturnType<typeof pullRequestFixture>["github"]) => void;
+    pushStatus?: number;
   } = {},
 ) {
   const request = erinRequest();
@@ -47,8 +50,8 @@ async function flow(
   const server = await startWebhookServer({ now: () => new Date(), botKey: ids.bot.exportSecret() });
   const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
   let n = 0;
-  const deliver = async (event: string, payload: unknown) =>
-    expect(await server.deliver(event, payload, `d${++n}`)).toBe(200);
+  const deliver = async (event: string, payload: unknown, status = 200) =>
+    expect(await server.deliver(event, payload, `d${++n}`)).toBe(status);
   await deliver("pull_request", pull);
   const reviewer = options.approve === "self" ? "erin" : "dave";
   if (options.approve !== "none") {
@@ -59,7 +62,15 @@ async function flow(
     );
   }
   const merged = (options.mergedFiles ?? ((f) => f))({ ...built.files, ...request });
-  const squash = fixture.repo.commit(merged, {}, [fixture.baseSha], "Add erin (#7)");
+  // squash: one new commit; merge: a merge commit whose second parent is the PR head; rebase: the
+  // PR's commit written again on top of the branch. GitHub associates each with the merged PR.
+  const parents = options.merge === "merge" ? [fixture.baseSha, fixture.headSha] : [fixture.baseSha];
+  const squash = fixture.repo.commit(
+    merged,
+    {},
+    parents,
+    options.merge === "rebase" ? "Add erin" : "Add erin (#7)",
+  );
   fixture.github.refs.set("heads/main", squash);
   fixture.github.setCommitPulls(squash, [
     {
@@ -77,7 +88,8 @@ async function flow(
     after: squash,
     commits: [{ id: squash, added: ERIN }],
   });
-  await deliver("push", push);
+  options.beforePush?.(fixture.github);
+  await deliver("push", push, options.pushStatus);
   return { ...fixture, server, squash, push, deliver, pull };
 }
 
@@ -119,6 +131,32 @@ describe("signing on merge", () => {
       );
       expect(reply?.body).toContain(`serial \`${cert.certificate.serialNumber}\``);
       expect(f.github.issues).toEqual([]);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it.each(["merge", "rebase"] as const)("works the same for a %s merge", async (merge) => {
+    const f = await flow({ merge });
+    try {
+      expect(botCommits(f)).toHaveLength(1);
+      expect(f.github.issues).toEqual([]);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("leaves nothing half-done when GitHub fails mid-way, and the next push finishes the job", async () => {
+    const f = await flow({
+      pushStatus: 502,
+      beforePush: (github) => github.failNext("PATCH", /\/git\/refs\/heads\/main$/),
+    });
+    try {
+      expect(f.github.refs.get("heads/main")).toBe(f.squash); // the branch did not move: no partial state
+      await f.deliver("push", f.push);
+      const landed = f.repo.required(f.github.refs.get("heads/main")!);
+      expect(landed.parents).toEqual([f.squash]);
+      expect(landed.files.has("clusters/prod/admins/erin.pem")).toBe(true);
     } finally {
       await f.server.stop();
     }
