@@ -1,5 +1,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { adminInstallCommand } from "./admin-install-command.js";
+import { checkAdminArguments } from "./admin-paths.js";
+import { adminRequestCommand } from "./admin-request-command.js";
+import { adminSignCommand } from "./admin-sign-command.js";
 import { checkCommand } from "./check-command.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
@@ -12,6 +16,12 @@ Usage:
       Check every invariant on a checkout (or on commit REF). Exit 1 on any error finding.
   kaws check --base REF --head REF --author LOGIN [--repo DIR] [--json]
       Evaluate a change as the bot evaluates a pull request, on two local git refs.
+  kaws admin request --cluster C --login L [--groups g1,g2] [--gpg-key FPR] [--key-dir DIR] [--repo DIR]
+      Make your private key (outside the repository, mode 0600), a CSR and its signature with your gpg.
+  kaws admin sign --cluster C --login L [--repo DIR]
+      Break-glass: sign a CSR with the cluster CA, opened by your own gpg.
+  kaws admin install --cluster C --login L [--server URL] [--key FILE] [--kubeconfig FILE] [--repo DIR]
+      Write a kubeconfig context with the CA, your certificate and your key.
   kaws help
       Show this text.
 
@@ -62,6 +72,8 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
           streams.stdout,
         );
       }
+      case "admin":
+        return await adminCommand(rest, streams, now);
       case "help":
       case "--help":
       case "-h":
@@ -89,5 +101,51 @@ function parse<T extends Options>(args: string[], options: T) {
     return parseArgs({ args, options, strict: true, allowPositionals: false });
   } catch (cause) {
     throw new CliError(`${(cause as Error).message}: run \`kaws help\``);
+  }
+}
+
+async function adminCommand(args: string[], streams: Streams, now: Date): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parse(rest, {
+    repo: { type: "string" },
+    cluster: { type: "string" },
+    login: { type: "string" },
+    groups: { type: "string" },
+    "gpg-key": { type: "string" },
+    "key-dir": { type: "string" },
+    key: { type: "string" },
+    server: { type: "string" },
+    kubeconfig: { type: "string" },
+  });
+  const repo = resolve(values.repo ?? ".");
+  const { cluster, login } = checkAdminArguments(values.cluster, values.login);
+  switch (sub) {
+    case "request": {
+      const groups = (values.groups ?? "")
+        .split(",")
+        .map((g) => g.trim())
+        .filter(Boolean);
+      return adminRequestCommand(
+        { repo, cluster, login, groups, gpgKey: values["gpg-key"], keyDir: values["key-dir"] },
+        streams.stdout,
+      );
+    }
+    case "sign":
+      return adminSignCommand({ repo, cluster, login, now }, streams.stdout);
+    case "install":
+      return adminInstallCommand(
+        {
+          repo,
+          cluster,
+          login,
+          server: values.server,
+          keyPath: values.key,
+          keyDir: values["key-dir"],
+          kubeconfig: values.kubeconfig,
+        },
+        streams.stdout,
+      );
+    default:
+      throw new CliError(`unknown command "admin ${sub ?? ""}": run \`kaws help\``);
   }
 }

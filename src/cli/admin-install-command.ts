@@ -1,0 +1,103 @@
+import { access, readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
+import { parseDocument, stringify } from "yaml";
+import { parseClusterSpec } from "../core/config/cluster-spec.js";
+import { clusterFile } from "../core/tree/classify-path.js";
+import { adminKeyPath } from "./admin-paths.js";
+import { CliError } from "./cli-error.js";
+import type { Output } from "./print-findings.js";
+import { writeFileAtomically } from "./write-file-safely.js";
+
+export interface AdminInstallOptions {
+  readonly repo: string;
+  readonly cluster: string;
+  readonly login: string;
+  readonly server?: string;
+  readonly keyPath?: string;
+  readonly keyDir?: string;
+  readonly kubeconfig?: string;
+}
+
+type Named = { name: string; [key: string]: unknown };
+
+/**
+ * `kaws admin install`: a kubeconfig context `kaws-<cluster>-<login>` with the cluster CA, the issued
+ * certificate, and a reference to the private key file (the key is not copied). Other entries of
+ * the kubeconfig are kept; the file is written atomically, mode 0600.
+ */
+export async function adminInstallCommand(options: AdminInstallOptions, out: Output): Promise<number> {
+  const { repo, cluster, login } = options;
+  const read = async (path: string, missing: string) => {
+    try {
+      return await readFile(join(repo, path));
+    } catch {
+      throw new CliError(missing);
+    }
+  };
+  const ca = await read(
+    clusterFile.cert(cluster, "ca"),
+    `${clusterFile.cert(cluster, "ca")} is missing: is "${cluster}" a cluster of this repository?`,
+  );
+  const certificate = await read(
+    clusterFile.adminCert(cluster, login),
+    `${clusterFile.adminCert(cluster, login)} is missing: the bot issues it once your request is approved and merged (pull first)`,
+  );
+  const spec = parseClusterSpec(
+    new Uint8Array(await read(clusterFile.spec(cluster), `${clusterFile.spec(cluster)} is missing`)),
+    clusterFile.spec(cluster),
+  );
+  const keyPath = options.keyPath ?? adminKeyPath(repo, cluster, login, options.keyDir);
+  try {
+    await access(keyPath);
+  } catch {
+    throw new CliError(
+      `your private key ${keyPath} is missing: pass --key FILE (the key made by \`kaws admin request\`)`,
+    );
+  }
+  const server = options.server ?? `https://${spec.api_domain}`;
+  const host = new URL(server).hostname;
+  const kubeconfig =
+    options.kubeconfig ?? process.env.KUBECONFIG?.split(delimiter)[0] ?? join(homedir(), ".kube", "config");
+
+  let config: Record<string, unknown> = {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [],
+    users: [],
+    contexts: [],
+    preferences: {},
+  };
+  try {
+    const document = parseDocument(await readFile(kubeconfig, "utf8"));
+    if (document.errors.length > 0)
+      throw new CliError(`${kubeconfig} is not valid YAML: fix it or pass --kubeconfig`);
+    config = { ...config, ...(document.toJS() as Record<string, unknown>) };
+  } catch (cause) {
+    if (cause instanceof CliError) throw cause;
+  }
+  const name = `kaws-${cluster}`;
+  const user = `kaws-${cluster}-${login}`;
+  const clusterEntry: Record<string, unknown> = {
+    server,
+    "certificate-authority-data": ca.toString("base64"),
+  };
+  if (host !== spec.api_domain) clusterEntry["tls-server-name"] = spec.api_domain; // check the SANs of master.pem
+  upsert(config, "clusters", { name, cluster: clusterEntry });
+  upsert(config, "users", {
+    name: user,
+    user: { "client-certificate-data": certificate.toString("base64"), "client-key": keyPath },
+  });
+  upsert(config, "contexts", { name: user, context: { cluster: name, user } });
+  if (!config["current-context"]) config["current-context"] = user;
+  await writeFileAtomically(kubeconfig, stringify(config), 0o600);
+  out.write(
+    `wrote context ${user} to ${kubeconfig} (server ${server}${host !== spec.api_domain ? `, TLS name ${spec.api_domain}` : ""})\ntry: kubectl --context ${user} get nodes\n`,
+  );
+  return 0;
+}
+
+function upsert(config: Record<string, unknown>, list: string, entry: Named): void {
+  const entries = Array.isArray(config[list]) ? (config[list] as Named[]) : [];
+  config[list] = [...entries.filter((e) => e.name !== entry.name), entry];
+}
