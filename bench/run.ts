@@ -4,6 +4,7 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ADMINS, CLUSTERS, buildSyntheticRepo } from "./build-synthetic-repo.js";
+import { benchMerge } from "./merge-bench.js";
 import { benchPullRequests } from "./pull-request-bench.js";
 import { runSubprocessChecks } from "./subprocess-checks.js";
 
@@ -112,3 +113,22 @@ const prRows = [
 const prWidth = Math.max(...prRows.map((r) => r[0]!.length));
 for (const [name, value, note] of prRows)
   process.stdout.write(`${name!.padEnd(prWidth)}  ${value!.padStart(12)}  ${note}\n`);
+
+log("signing on merge: push delivery to certificate commit, against the same fake GitHub");
+const merge = await benchMerge(dir, gnupgHome);
+if (!merge.committed) throw new Error("the merge bench did not end with the certificate on the branch");
+const mergeRows = [
+  [
+    "merge push -> certificate commit (200 admins)",
+    `${merge.pushToCommitMs.toFixed(0)} ms`,
+    "CA key opened from a 201-recipient message, one commit",
+  ],
+  [
+    "GitHub API calls for it",
+    `${merge.calls}`,
+    `of which writes: ${merge.writes} (tree, commit, ref, PR reply)`,
+  ],
+];
+const mergeWidth = Math.max(...mergeRows.map((r) => r[0]!.length));
+for (const [name, value, note] of mergeRows)
+  process.stdout.write(`${name!.padEnd(mergeWidth)}  ${value!.padStart(9)}  ${note}\n`);
