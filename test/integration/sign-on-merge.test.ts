@@ -30,7 +30,7 @@ function erinRequest(groups = "/O=developers"): Files {
 /** PR #7 by erin, evaluated; optionally approved by dave; then merged as a squash commit and pushed. */
 async function flow(
   options: {
-    approve?: "head" | "none" | "self";
+    approve?: "head" | "none" | "self" | "stranger" | "older";
     mergedFiles?: (head: Files) => Files;
     protectedBranch?: boolean;
     merge?: "squash" | "merge" | "rebase";
@@ -53,14 +53,17 @@ async function flow(
   const deliver = async (event: string, payload: unknown, status = 200) =>
     expect(await server.deliver(event, payload, `d${++n}`)).toBe(status);
   await deliver("pull_request", pull);
-  const reviewer = options.approve === "self" ? "erin" : "dave";
+  const reviewer = options.approve === "self" ? "erin" : options.approve === "stranger" ? "mallory" : "dave";
+  // "older": dave approved a commit before the PR's final one
+  const approvedCommit = options.approve === "older" ? fixture.baseSha : fixture.headSha;
   if (options.approve !== "none") {
-    fixture.github.addReview(7, reviewer, "APPROVED", fixture.headSha, minutes(5));
+    fixture.github.addReview(7, reviewer, "APPROVED", approvedCommit, minutes(5));
     await deliver(
       "pull_request_review",
-      reviewPayload({ pull, reviewer, state: "approved", commitId: fixture.headSha, at: minutes(5) }),
+      reviewPayload({ pull, reviewer, state: "approved", commitId: approvedCommit, at: minutes(5) }),
     );
   }
+  const checkBeforeMerge = fixture.github.checkRuns.at(-1)!.conclusion;
   const merged = (options.mergedFiles ?? ((f) => f))({ ...built.files, ...request });
   // squash: one new commit; merge: a merge commit whose second parent is the PR head; rebase: the
   // PR's commit written again on top of the branch. GitHub associates each with the merged PR.
@@ -90,7 +93,7 @@ async function flow(
   });
   options.beforePush?.(fixture.github);
   await deliver("push", push, options.pushStatus);
-  return { ...fixture, server, squash, push, deliver, pull };
+  return { ...fixture, server, squash, push, deliver, pull, checkBeforeMerge };
 }
 
 function botCommits(f: Awaited<ReturnType<typeof flow>>) {
@@ -101,6 +104,7 @@ describe("signing on merge", () => {
   it("issues the certificate of an approved request in ONE bot commit, which openssl accepts", async () => {
     const f = await flow();
     try {
+      expect(f.checkBeforeMerge).toBe("success");
       const commits = botCommits(f);
       expect(commits).toHaveLength(1);
       const commit = commits[0]!;
@@ -192,6 +196,12 @@ describe("signing on merge", () => {
       { approve: "self" as const },
       "#7 had 0 of 1 maintainer approvals",
     ],
+    ["a non-maintainer approved", { approve: "stranger" as const }, "#7 had 0 of 1 maintainer approvals"],
+    [
+      "the approval was for an older commit",
+      { approve: "older" as const },
+      "#7 had 0 of 1 maintainer approvals",
+    ],
     [
       "the CSR changed between approval and merge",
       {
@@ -206,6 +216,8 @@ describe("signing on merge", () => {
     const f = await flow(options);
     try {
       expect(botCommits(f)).toEqual([]);
+      // the check was not green either, except when the CSR changed at merge, after a valid approval
+      if (!("mergedFiles" in options)) expect(f.checkBeforeMerge).not.toBe("success");
       expect(f.github.issues).toHaveLength(1);
       expect(f.github.issues[0]!.body).toContain(`\`clusters/prod/admins/erin.csr\`: ${reason}`);
       await f.deliver("push", f.push);
