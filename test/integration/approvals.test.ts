@@ -1,21 +1,16 @@
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildRepo, CONFIG_YML, type BuiltRepo, type Files } from "../helpers/build-repo.js";
-import { identities, type Identities } from "../helpers/identities.js";
+import { useRepo } from "../helpers/use-repo.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { CONFIG_YML, type Files } from "../helpers/build-repo.js";
 import { makeCsr } from "../helpers/openssl.js";
 import { commentPayload, pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 
-let ids: Identities;
-let built: BuiltRepo;
-beforeAll(async () => {
-  ids = identities();
-  built = await buildRepo(ids);
-});
+const { ids: idsOf, repo: builtRepo } = useRepo();
 afterEach(() => nock.cleanAll());
 
 /** Minutes after the test repository was made (its certificates start then). */
-const minutes = (n: number) => new Date(built.now.getTime() + n * 60_000);
+const minutes = (n: number) => new Date(builtRepo().now.getTime() + n * 60_000);
 
 /** erin (not a maintainer) asks for access; dave and carol are maintainers (CONFIG_YML). */
 async function scenario(
@@ -23,12 +18,19 @@ async function scenario(
 ) {
   const { csr } = makeCsr(`/CN=erin${options.groups ?? "/O=developers"}`);
   const files: Files = {
-    "pubkeys/erin.asc": ids.mallory.exportPublic(),
+    "pubkeys/erin.asc": idsOf().mallory.exportPublic(),
     "clusters/prod/admins/erin.csr": csr,
-    "clusters/prod/admins/erin.csr.asc": ids.mallory.detachSign(csr),
+    "clusters/prod/admins/erin.csr.asc": idsOf().mallory.detachSign(csr),
   };
-  const base = options.config ? { ...built.files, ".github/kaws.yml": options.config } : built.files;
-  const fixture = pullRequestFixture(base, { files }, { erin: [registeredKey(ids.mallory)] }, options.teams);
+  const base = options.config
+    ? { ...builtRepo().files, ".github/kaws.yml": options.config }
+    : builtRepo().files;
+  const fixture = pullRequestFixture(
+    base,
+    { files },
+    { erin: [registeredKey(idsOf().mallory)] },
+    options.teams,
+  );
   let clock = minutes(0);
   const server = await startWebhookServer({ now: () => clock });
   const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });

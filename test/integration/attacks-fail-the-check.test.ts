@@ -1,19 +1,14 @@
-import { afterEach, beforeAll, expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import nock from "nock";
+import { useRepo } from "../helpers/use-repo.js";
 import { encryptToRecipients } from "../../src/core/openpgp/encrypt-to-recipients.js";
-import { buildRepo, publicKeyOf, type BuiltRepo, type Files } from "../helpers/build-repo.js";
-import { identities, type Identities } from "../helpers/identities.js";
+import { publicKeyOf, type Files } from "../helpers/build-repo.js";
 import { makeCsr, opensslSelfSignedCa, opensslSignCsr } from "../helpers/openssl.js";
 import { pullRequestPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 import { run } from "../helpers/run.js";
 
-let ids: Identities;
-let built: BuiltRepo;
-beforeAll(async () => {
-  ids = identities();
-  built = await buildRepo(ids);
-});
+const { ids: idsOf, repo: builtRepo } = useRepo();
 afterEach(() => nock.cleanAll());
 
 interface Attack {
@@ -31,7 +26,7 @@ const attacks: Record<string, Attack> = {
     author: "alice",
     change: () => {
       const { csr } = makeCsr("/CN=alice/O=system:masters");
-      return { [ALICE_CSR]: csr, [`${ALICE_CSR}.asc`]: ids.bob.detachSign(csr) };
+      return { [ALICE_CSR]: csr, [`${ALICE_CSR}.asc`]: idsOf().bob.detachSign(csr) };
     },
     remove: ["clusters/prod/admins/alice.pem"],
     rule: "csr.signature.wrong-signer",
@@ -46,14 +41,14 @@ const attacks: Record<string, Attack> = {
   },
   "a secret key in pubkeys/": {
     author: "carol",
-    change: () => ({ "pubkeys/carol.asc": ids.carol.exportSecret() }),
+    change: () => ({ "pubkeys/carol.asc": idsOf().carol.exportSecret() }),
     rule: "pubkey.secret-material",
     path: "pubkeys/carol.asc",
   },
   "a clear private key anywhere": {
     author: "carol",
     change: () => ({
-      "pubkeys/carol.asc": ids.carol.exportPublic(),
+      "pubkeys/carol.asc": idsOf().carol.exportPublic(),
       "docs/notes.md": run("openssl", ["genpkey", "-algorithm", "ed25519"]).toString(),
     }),
     rule: "secret.private-key",
@@ -64,8 +59,8 @@ const attacks: Record<string, Attack> = {
     change: async () => ({
       "clusters/prod/ca-key.pem.asc": await encryptToRecipients(
         new TextEncoder().encode("x"),
-        await Promise.all([ids.alice, ids.bob, ids.bot, ids.mallory].map(publicKeyOf)),
-        built.now,
+        await Promise.all([idsOf().alice, idsOf().bob, idsOf().bot, idsOf().mallory].map(publicKeyOf)),
+        builtRepo().now,
       ),
     }),
     rule: "key-file.recipients",
@@ -85,7 +80,7 @@ const attacks: Record<string, Attack> = {
         "-addext",
         "basicConstraints=critical,CA:true",
       ]);
-      return { [ALICE_CSR]: csr, [`${ALICE_CSR}.asc`]: ids.alice.detachSign(csr) };
+      return { [ALICE_CSR]: csr, [`${ALICE_CSR}.asc`]: idsOf().alice.detachSign(csr) };
     },
     remove: ["clusters/prod/admins/alice.pem"],
     rule: "csr.ca-requested",
@@ -95,7 +90,7 @@ const attacks: Record<string, Attack> = {
     author: "alice",
     change: () => ({
       "clusters/prod/admins/alice.pem": opensslSignCsr(
-        built.files[ALICE_CSR] as Uint8Array,
+        builtRepo().files[ALICE_CSR] as Uint8Array,
         opensslSelfSignedCa("/CN=kaws prod CA/O=kaws"),
         "basicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
       ),
@@ -108,9 +103,9 @@ const attacks: Record<string, Attack> = {
     change: () => {
       const { csr } = makeCsr("/CN=carol");
       return {
-        "pubkeys/carol.asc": ids.mallory.exportPublic(),
+        "pubkeys/carol.asc": idsOf().mallory.exportPublic(),
         "clusters/prod/admins/carol.csr": csr,
-        "clusters/prod/admins/carol.csr.asc": ids.mallory.detachSign(csr),
+        "clusters/prod/admins/carol.csr.asc": idsOf().mallory.detachSign(csr),
       };
     },
     rule: "identity.not-registered",
@@ -122,11 +117,11 @@ it.each(Object.entries(attacks))(
   "%s fails the kaws check with an annotation on the file, through a signed HTTP delivery",
   async (_name, attack) => {
     const { headSha, baseSha, github } = pullRequestFixture(
-      built.files,
+      builtRepo().files,
       { files: await attack.change(), remove: attack.remove, modes: attack.modes },
-      { carol: [registeredKey(ids.carol)] },
+      { carol: [registeredKey(idsOf().carol)] },
     );
-    const server = await startWebhookServer({ now: () => built.now });
+    const server = await startWebhookServer({ now: () => builtRepo().now });
     try {
       const payload = pullRequestPayload({ headSha, baseSha, author: attack.author });
       expect(await server.deliver("pull_request", payload, `d-${attack.rule}`)).toBe(200);

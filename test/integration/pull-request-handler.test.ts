@@ -1,28 +1,22 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { buildRepo, type BuiltRepo, type Files } from "../helpers/build-repo.js";
+import { useRepo } from "../helpers/use-repo.js";
+import { buildRepo, type Files } from "../helpers/build-repo.js";
 import { fakeGitHub } from "../helpers/fake-github.js";
 import { FakeRepo } from "../helpers/fake-repo.js";
-import { identities, type Identities } from "../helpers/identities.js";
 import { makeCsr } from "../helpers/openssl.js";
 import { pullRequestPayload, startWebhookServer, testProbot } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 
-let ids: Identities;
-let built: BuiltRepo;
-
-beforeAll(async () => {
-  ids = identities();
-  built = await buildRepo(ids);
-});
+const { ids: idsOf, repo: builtRepo } = useRepo();
 afterEach(() => nock.cleanAll());
 
 function onboardingFiles(): Files {
   const { csr } = makeCsr("/CN=carol/O=developers");
   return {
-    "pubkeys/carol.asc": ids.carol.exportPublic(),
+    "pubkeys/carol.asc": idsOf().carol.exportPublic(),
     "clusters/prod/admins/carol.csr": csr,
-    "clusters/prod/admins/carol.csr.asc": ids.carol.detachSign(csr),
+    "clusters/prod/admins/carol.csr.asc": idsOf().carol.detachSign(csr),
   };
 }
 
@@ -31,11 +25,11 @@ async function setUp(
   options: { remove?: string[]; modes?: Record<string, string>; registered?: boolean } = {},
 ) {
   const { repo, baseSha, headSha, github } = pullRequestFixture(
-    built.files,
+    builtRepo().files,
     { files: head, remove: options.remove, modes: options.modes },
-    options.registered === false ? {} : { carol: [registeredKey(ids.carol)] },
+    options.registered === false ? {} : { carol: [registeredKey(idsOf().carol)] },
   );
-  const { probot, logs } = await testProbot({ now: () => built.now });
+  const { probot, logs } = await testProbot({ now: () => builtRepo().now });
   return { repo, baseSha, headSha, github, probot, logs };
 }
 
@@ -54,7 +48,7 @@ type CheckRunBody = {
 describe("a new admin opens a pull request with their key and a CSR signed with it", () => {
   it("publishes a not-passing kaws check run and one comment saying who asks for what (over HTTP)", async () => {
     const { headSha, baseSha, github } = await setUp(onboardingFiles());
-    const server = await startWebhookServer({ now: () => built.now });
+    const server = await startWebhookServer({ now: () => builtRepo().now });
     try {
       expect(
         await server.deliver("pull_request", pullRequestPayload({ headSha, baseSha }), "delivery-1"),
@@ -101,7 +95,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
     });
     expect(run.output.title).toBe("Valid: awaiting 1 more maintainer approval (0 of 1)");
     expect(run.output.summary).toContain(
-      `@carol asks for a certificate on **prod** with groups \`developers\`, signed with key \`${ids.carol.fingerprint}\`, registered on their GitHub account.`,
+      `@carol asks for a certificate on **prod** with groups \`developers\`, signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account.`,
     );
     expect(run.output.summary).toContain("Pending at merge: issue carol's certificate for prod");
     expect(run.output.annotations).toContainEqual(
@@ -117,7 +111,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
     const body = (comments[0]!.body as { body: string }).body;
     expect(body).toMatch(/^<!-- kaws-bot:sticky -->\n### kaws: access request by @carol/);
     expect(body).toContain(
-      `signed with key \`${ids.carol.fingerprint}\`, registered on their GitHub account`,
+      `signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account`,
     );
     expect(body).toContain("**Approvals:** 0 of 1 from maintainers (not the author)");
     expect(body).toContain("**Next step:** a maintainer reviews this exact commit and approves");
@@ -141,9 +135,9 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
       .map((c) => `${c.method} ${c.path.replace(/[0-9a-f]{40}/g, "SHA")}`);
     nock.cleanAll();
 
-    const bigger = await buildRepo(ids, built.now);
+    const bigger = await buildRepo(idsOf(), builtRepo().now);
     for (const [index, login] of ["dave", "erin", "frank"].entries()) {
-      const admin = [ids.bob, ids.mallory, ids.alice][index]!;
+      const admin = [idsOf().bob, idsOf().mallory, idsOf().alice][index]!;
       await bigger.addAdmin(login, admin, { groups: ["developers"] });
     }
     for (const cluster of ["staging", "dev", "qa"]) {
@@ -159,9 +153,9 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
       repo,
       defaultSha: baseSha,
       mergeBaseSha: baseSha,
-      gpgKeys: { carol: [{ key_id: "x", raw_key: ids.carol.exportPublic().toString(), subkeys: [] }] },
+      gpgKeys: { carol: [{ key_id: "x", raw_key: idsOf().carol.exportPublic().toString(), subkeys: [] }] },
     });
-    const { probot } = await testProbot({ now: () => built.now });
+    const { probot } = await testProbot({ now: () => builtRepo().now });
     await probot.receive({
       id: "d-big",
       name: "pull_request",
@@ -169,7 +163,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
     });
     const biggerCalls = github.apiCalls().map((c) => `${c.method} ${c.path.replace(/[0-9a-f]{40}/g, "SHA")}`);
 
-    expect(Object.keys(bigger.files).length).toBeGreaterThan(Object.keys(built.files).length * 3);
+    expect(Object.keys(bigger.files).length).toBeGreaterThan(Object.keys(builtRepo().files).length * 3);
     expect(biggerCalls.sort()).toEqual(smallCalls.sort());
     expect(smallCalls.length).toBeGreaterThanOrEqual(8); // compare, 2 trees, GraphQL, blobs, gpg keys, check run, comment
     expect(smallCalls.length).toBeLessThanOrEqual(15);
@@ -209,9 +203,9 @@ describe("idempotency", () => {
       payload: pullRequestPayload({ headSha, baseSha }) as never,
     });
     const broken = {
-      ...built.files,
+      ...builtRepo().files,
       ...onboardingFiles(),
-      "clusters/prod/admins/carol.csr.asc": ids.mallory.detachSign(Buffer.from("other")),
+      "clusters/prod/admins/carol.csr.asc": idsOf().mallory.detachSign(Buffer.from("other")),
     };
     const secondHead = repo.commit(broken);
     await probot.receive({
@@ -235,16 +229,16 @@ describe("authority comes from the default branch", () => {
   it("fails the check, naming the key and the file, when the default branch's config is broken", async () => {
     const repo = new FakeRepo();
     const defaultSha = repo.commit({
-      ...built.files,
+      ...builtRepo().files,
       ".github/kaws.yml": "maintainers: [carol]\napprovals: two\n",
     });
     const headSha = repo.commit({
-      ...built.files,
+      ...builtRepo().files,
       ".github/kaws.yml": "maintainers: [carol]\napprovals: two\n",
       ...onboardingFiles(),
     });
     const github = fakeGitHub({ repo, defaultSha, mergeBaseSha: defaultSha });
-    const { probot } = await testProbot({ now: () => built.now });
+    const { probot } = await testProbot({ now: () => builtRepo().now });
     await probot.receive({
       id: "cfg",
       name: "pull_request",
@@ -260,25 +254,25 @@ describe("authority comes from the default branch", () => {
 
   it("does not obey a config the pull request brings: its author does not become a maintainer", async () => {
     const repo = new FakeRepo();
-    const defaultSha = repo.commit(built.files);
-    const config = (built.files[".github/kaws.yml"] as string)
+    const defaultSha = repo.commit(builtRepo().files);
+    const config = (builtRepo().files[".github/kaws.yml"] as string)
       .replace("approvals: 1", "approvals: 1\n")
       .replace('group_approvals: {"system:masters": 2}', "group_approvals: {}");
     const { csr } = makeCsr("/CN=carol/O=system:masters");
     const headSha = repo.commit({
-      ...built.files,
+      ...builtRepo().files,
       ".github/kaws.yml": config,
-      "pubkeys/carol.asc": ids.carol.exportPublic(),
+      "pubkeys/carol.asc": idsOf().carol.exportPublic(),
       "clusters/prod/admins/carol.csr": csr,
-      "clusters/prod/admins/carol.csr.asc": ids.carol.detachSign(csr),
+      "clusters/prod/admins/carol.csr.asc": idsOf().carol.detachSign(csr),
     });
     const github = fakeGitHub({
       repo,
       defaultSha,
       mergeBaseSha: defaultSha,
-      gpgKeys: { carol: [{ key_id: "k", raw_key: ids.carol.exportPublic().toString(), subkeys: [] }] },
+      gpgKeys: { carol: [{ key_id: "k", raw_key: idsOf().carol.exportPublic().toString(), subkeys: [] }] },
     });
-    const { probot } = await testProbot({ now: () => built.now });
+    const { probot } = await testProbot({ now: () => builtRepo().now });
     await probot.receive({
       id: "cfg2",
       name: "pull_request",

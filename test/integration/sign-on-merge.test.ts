@@ -1,29 +1,24 @@
 import nock from "nock";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { useRepo } from "../helpers/use-repo.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { readCertificate } from "../../src/core/pki/read-certificate.js";
-import { buildRepo, type BuiltRepo, type Files } from "../helpers/build-repo.js";
-import { identities, type Identities } from "../helpers/identities.js";
+import { type Files } from "../helpers/build-repo.js";
 import { makeCsr, opensslVerify } from "../helpers/openssl.js";
 import { pullRequestPayload, pushPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 
-let ids: Identities;
-let built: BuiltRepo;
-beforeAll(async () => {
-  ids = identities();
-  built = await buildRepo(ids);
-});
+const { ids: idsOf, repo: builtRepo } = useRepo();
 afterEach(() => nock.cleanAll());
 
-const minutes = (n: number) => new Date(built.now.getTime() + n * 60_000);
+const minutes = (n: number) => new Date(builtRepo().now.getTime() + n * 60_000);
 const ERIN = ["pubkeys/erin.asc", "clusters/prod/admins/erin.csr", "clusters/prod/admins/erin.csr.asc"];
 
 function erinRequest(groups = "/O=developers"): Files {
   const { csr } = makeCsr(`/CN=erin${groups}`);
   return {
-    "pubkeys/erin.asc": ids.mallory.exportPublic(),
+    "pubkeys/erin.asc": idsOf().mallory.exportPublic(),
     "clusters/prod/admins/erin.csr": csr,
-    "clusters/prod/admins/erin.csr.asc": ids.mallory.detachSign(csr),
+    "clusters/prod/admins/erin.csr.asc": idsOf().mallory.detachSign(csr),
   };
 }
 
@@ -40,14 +35,14 @@ async function flow(
 ) {
   const request = erinRequest();
   const fixture = pullRequestFixture(
-    built.files,
+    builtRepo().files,
     { files: request },
-    { erin: [registeredKey(ids.mallory)] },
+    { erin: [registeredKey(idsOf().mallory)] },
     {},
     { protectedBranch: options.protectedBranch },
   );
   // the real clock: openssl checks the issued certificate's dates against it
-  const server = await startWebhookServer({ now: () => new Date(), botKey: ids.bot.exportSecret() });
+  const server = await startWebhookServer({ now: () => new Date(), botKey: idsOf().bot.exportSecret() });
   const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
   let n = 0;
   const deliver = async (event: string, payload: unknown, status = 200) =>
@@ -64,7 +59,7 @@ async function flow(
     );
   }
   const checkBeforeMerge = fixture.github.checkRuns.at(-1)!.conclusion;
-  const merged = (options.mergedFiles ?? ((f) => f))({ ...built.files, ...request });
+  const merged = (options.mergedFiles ?? ((f) => f))({ ...builtRepo().files, ...request });
   // squash: one new commit; merge: a merge commit whose second parent is the PR head; rebase: the
   // PR's commit written again on top of the branch. GitHub associates each with the merged PR.
   const parents = options.merge === "merge" ? [fixture.baseSha, fixture.headSha] : [fixture.baseSha];
@@ -117,7 +112,7 @@ describe("signing on merge", () => {
       const pem = new TextDecoder().decode(
         f.repo.blobs.get(commit.files.get("clusters/prod/admins/erin.pem")!.oid)!,
       );
-      const verdict = opensslVerify(built.pki.certificates.ca, pem, "sslclient");
+      const verdict = opensslVerify(builtRepo().pki.certificates.ca, pem, "sslclient");
       expect(verdict.status, verdict.stderr).toBe(0);
       const cert = readCertificate(new TextEncoder().encode(pem));
       if (!cert.ok) throw new Error(cert.detail);
@@ -244,7 +239,7 @@ describe("signing on merge", () => {
   it("keeps the CA key out of logs, API requests and commits", async () => {
     const f = await flow();
     try {
-      const caKeyBody = new TextDecoder().decode(built.pki.privateKeys.ca).split("\n")[1]!;
+      const caKeyBody = new TextDecoder().decode(builtRepo().pki.privateKeys.ca).split("\n")[1]!;
       const everything =
         JSON.stringify(f.github.calls) +
         JSON.stringify(f.server.logs) +

@@ -7,7 +7,7 @@ import { verifyTree } from "../../src/core/policy/verify-tree.js";
 import { withFiles } from "../helpers/mutate.js";
 import { makeCsr, opensslSignCsr, opensslVerify } from "../helpers/openssl.js";
 import { run } from "../helpers/run.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
 

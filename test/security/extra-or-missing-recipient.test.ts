@@ -3,7 +3,7 @@ import { verifyTree } from "../../src/core/policy/verify-tree.js";
 import { encryptToRecipients } from "../../src/core/openpgp/encrypt-to-recipients.js";
 import { publicKeyOf } from "../helpers/build-repo.js";
 import { withFiles } from "../helpers/mutate.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
 

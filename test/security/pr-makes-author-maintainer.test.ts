@@ -3,7 +3,7 @@ import { evaluateChange } from "../../src/core/policy/evaluate-change.js";
 import { CONFIG_YML } from "../helpers/build-repo.js";
 import { withFiles } from "../helpers/mutate.js";
 import { makeCsr } from "../helpers/openssl.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
 

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { evaluateChange } from "../../src/core/policy/evaluate-change.js";
 import { withFiles } from "../helpers/mutate.js";
 import { makeCsr } from "../helpers/openssl.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
 

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { verifyTree } from "../../src/core/policy/verify-tree.js";
 import { withFiles } from "../helpers/mutate.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
 

@@ -6,7 +6,7 @@ import { readGitTree } from "../../src/cli/read-git-tree.js";
 import { readWorkingTree } from "../../src/cli/read-working-tree.js";
 import { verifyTree } from "../../src/core/policy/verify-tree.js";
 import { commitFiles } from "../helpers/build-repo.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { repo } = useRepo();
 const dir = mkdtempSync(join(tmpdir(), "kaws-symlink-"));

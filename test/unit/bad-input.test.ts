@@ -9,7 +9,7 @@ import { treeFromFiles } from "../../src/core/tree/repo-tree.js";
 import { commitFiles } from "../helpers/build-repo.js";
 import { withFiles } from "../helpers/mutate.js";
 import { run } from "../helpers/run.js";
-import { useRepo } from "../helpers/security-setup.js";
+import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
 const dirs: string[] = [];
