@@ -109,7 +109,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     );
 
     app.on("push", async (context) => {
-      const { ref, repository, commits, deleted } = context.payload;
+      const { ref, before, repository, commits, deleted } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
       const touched = commits.some((commit) =>
         [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].some(isManagedPath),
@@ -119,7 +119,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       await handleOnce(context, `${repository.full_name}:reconcile`, async () => {
         await reconcileDefaultBranch(
           { ...deps(context), botKey: loadBotKey },
-          { repo, defaultBranch: repository.default_branch },
+          { repo, defaultBranch: repository.default_branch, before },
         );
       });
     });

@@ -1,22 +1,13 @@
 import type * as openpgp from "openpgp";
-import { verifyTree } from "../core/policy/verify-tree.js";
-import { findUnsignedCsrs } from "../core/reconcile/find-unsigned-csrs.js";
-import {
-  planCertificates,
-  reconcileCommitMessage,
-  type CertificateToWrite,
-  type CsrApproval,
-  type RefusedCsr,
-} from "../core/reconcile/plan-certificates.js";
-import { readCsr } from "../core/pki/read-csr.js";
-import { BOT_KEY_PATH, CONFIG_PATH, clusterFile, pubkeyPath } from "../core/tree/classify-path.js";
+import type { CertificateToWrite, RefusedCsr } from "../core/reconcile/plan-certificates.js";
+import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
+import { reconcileCommitMessage } from "../core/reconcile/reconcile-commit-message.js";
 import { commitFiles, proposeRefusedCommit } from "../github/commit-files.js";
-import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
-import { loadBlobs } from "../github/load-blobs.js";
 import { upsertBotIssue } from "../github/upsert-bot-issue.js";
 import type { EvaluationDeps } from "./evaluate-pull-request.js";
-import { proveCsrApproval } from "./prove-csr-approval.js";
+import { planReconcile, type ReconcilePlan } from "./plan-reconcile.js";
+import { describeFormerAdmins } from "./describe-former-admins.js";
 
 export interface ReconcileDeps extends EvaluationDeps {
   /** The bot's decryption key (KAWS_BOT_KEY), or null when it is not configured. */
@@ -27,15 +18,16 @@ export interface ReconcileDeps extends EvaluationDeps {
 const ATTEMPTS = 3;
 
 /**
- * Make the default branch consistent, from its state (not from the event): issue a certificate
- * for each CSR whose exact blob was approved in a merged pull request, all in ONE commit (force
- * false; started again when the branch moved). CSRs that will not be signed are listed in one issue.
- * Its own commit finds nothing left to do.
+ * Make the default branch consistent, from its state (not from the event), in ONE commit: issue
+ * certificates for approved CSRs, re-encrypt key files to exactly `pubkeys/` + the bot, generate
+ * missing cluster PKI. Force=false; started again when the branch moved; proposed as a pull request
+ * when refused. What will not be done is said in issues. Its own commit finds nothing left to do.
+ * `before` (the previous head, when known) names removed admins in the rotation issue.
  */
 export async function reconcileDefaultBranch(
   deps: ReconcileDeps,
-  target: { repo: RepoRef; defaultBranch: string },
-): Promise<void> {
+  target: { repo: RepoRef; defaultBranch: string; before?: string },
+): Promise<"committed" | "proposed" | "nothing"> {
   const { octokit, log } = deps;
   // The branch as it is now, not as the event saw it: a redelivered old push finds the work done.
   const branchHead = async () => {
@@ -48,16 +40,14 @@ export async function reconcileDefaultBranch(
   let head = await branchHead();
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const plan = await planReconcile(deps, target, head);
-    if (plan.certificates.length > 0) {
-      const files = plan.certificates.map((c) => ({ path: c.path, content: c.content }));
-      const outcome = await commitFiles(
-        octokit,
-        target.repo,
-        target.defaultBranch,
-        head,
-        files,
-        reconcileCommitMessage(plan.certificates),
-      );
+    const files = [...plan.certificates, ...plan.keyFiles, ...plan.pkiCertificates].map((f) => ({
+      path: f.path,
+      content: f.content,
+    }));
+    let result: "committed" | "proposed" | "nothing" = "nothing";
+    if (files.length > 0) {
+      const message = reconcileCommitMessage(plan.certificates, plan.keyFiles, plan.recipientCount);
+      const outcome = await commitFiles(octokit, target.repo, target.defaultBranch, head, files, message);
       if (outcome.kind === "moved") {
         head = await branchHead();
         log.info({ attempt, head }, "default branch moved: reconciling again from its new head");
@@ -69,13 +59,14 @@ export async function reconcileDefaultBranch(
           target.repo,
           target.defaultBranch,
           outcome.sha,
-          "kaws: issue admin certificates",
+          message.split("\n")[0]!,
           outcome.message,
         );
         log.warn(
           { pull, reason: outcome.message },
           "default branch refused the reconcile commit: opened a pull request with it",
         );
+        result = "proposed";
       } else {
         log.info(
           {
@@ -85,82 +76,21 @@ export async function reconcileDefaultBranch(
               login: c.login,
               serial: c.issued.serial,
             })),
+            keyFiles: plan.keyFiles.map((k) => ({ path: k.path, reason: k.reason })),
           },
-          "issued admin certificates",
+          "reconciled the default branch",
         );
         await announceCertificates(deps, target.repo, plan.certificates);
+        result = "committed";
       }
     }
-    await reportRefused(deps, target.repo, plan.refused);
-    return;
+    await reportRefused(deps, target.repo, plan.refused, plan.problems);
+    if (plan.former.length > 0) await reportFormerAdmins(deps, target, plan, plan.former);
+    return result;
   }
   throw new Error(
     `the default branch kept moving: gave up after ${ATTEMPTS} attempts; the next push or /kaws reencrypt finishes the job`,
   );
-}
-
-async function planReconcile(
-  deps: ReconcileDeps,
-  target: { repo: RepoRef; defaultBranch: string },
-  head: string,
-) {
-  const { octokit } = deps;
-  const listing = await fetchTreeListing(octokit, target.repo, head);
-  const csrs = findUnsignedCsrs(listing);
-  if (csrs.length === 0) return { certificates: [] as CertificateToWrite[], refused: [] as RefusedCsr[] };
-  const wanted = [CONFIG_PATH, BOT_KEY_PATH];
-  for (const csr of csrs) {
-    wanted.push(
-      csr.path,
-      `${csr.path}.asc`,
-      pubkeyPath(csr.login),
-      clusterFile.cert(csr.cluster, "ca"),
-      clusterFile.key(csr.cluster, "ca"),
-    );
-  }
-  const tree = await loadBlobs(octokit, target.repo, listing, wanted, deps.cache);
-  const now = deps.now();
-  const verification = await verifyTree(tree, { now, keyCache: deps.keyCache });
-  const approvals = new Map<string, CsrApproval>();
-  const refused: RefusedCsr[] = [];
-  for (const csr of csrs) {
-    const facts = readCsr(tree.get(csr.path)?.bytes ?? new Uint8Array());
-    const groups = facts.ok ? facts.facts.organizations : [];
-    const proof = await proveCsrApproval(octokit, target.repo, {
-      csr,
-      groups,
-      branchHead: head,
-      defaultBranch: target.defaultBranch,
-      config: verification.config,
-    });
-    if (proof.approved) approvals.set(csr.path, proof.approval);
-    else refused.push({ csr, reason: proof.reason });
-  }
-  const approved = csrs.filter((csr) => approvals.has(csr.path));
-  const botKey = approved.length > 0 ? await deps.botKey() : null;
-  if (approved.length > 0 && botKey === null) {
-    return {
-      certificates: [],
-      refused: [
-        ...refused,
-        ...approved.map((csr) => ({
-          csr,
-          reason: "the bot has no key to open the CA key with (KAWS_BOT_KEY is not set)",
-        })),
-      ],
-    };
-  }
-  if (botKey === null) return { certificates: [], refused };
-  const plan = await planCertificates({
-    tree,
-    csrs: approved,
-    approvals,
-    findings: verification.findings,
-    config: verification.config,
-    botKey,
-    now,
-  });
-  return { certificates: plan.certificates, refused: [...refused, ...plan.refused] };
 }
 
 /** One reply on each merged pull request: serial, fingerprint and expiry of what was issued. */
@@ -186,26 +116,54 @@ async function announceCertificates(
   }
 }
 
-/** One issue naming every CSR on the branch that will not be signed, and why; closed when none is left. */
+/** One issue naming every CSR or key file the bot will not handle, and why; closed when none is left. */
 async function reportRefused(
   deps: ReconcileDeps,
   repo: RepoRef,
   refused: readonly RefusedCsr[],
+  problems: readonly { path: string; reason: string }[],
 ): Promise<void> {
   const content =
-    refused.length === 0
+    refused.length + problems.length === 0
       ? null
       : {
-          title: `kaws: ${refused.length} CSR(s) on the default branch will not be signed`,
+          title: `kaws: ${refused.length + problems.length} file(s) on the default branch the bot will not handle`,
           body: [
-            "These CSRs are on the default branch but the bot will not sign them. A certificate is issued only for a CSR whose exact bytes a maintainer approved in a merged pull request.",
+            "A certificate is issued only for a CSR whose exact bytes a maintainer approved in a merged pull request, and the bot must be able to open every key file.",
             "",
             ...refused.map((r) => `- \`${r.csr.path}\`: ${r.reason}.`),
+            ...problems.map((p) => `- \`${p.path}\`: ${p.reason}.`),
             "",
-            "To fix: remove the CSR, or bring it again in a pull request and have it approved.",
+            "To fix: remove or re-request the CSR in a pull request; restore a key file from history or rotate the cluster.",
           ].join("\n"),
         };
-  const result = await upsertBotIssue(deps.octokit, repo, "unsigned-csrs", content);
+  const result = await upsertBotIssue(deps.octokit, repo, "unhandled-files", content);
   if (result !== "none" && result !== "unchanged")
-    deps.log.warn({ refused: refused.map((r) => r.csr.path), issue: result }, "CSRs that will not be signed");
+    deps.log.warn(
+      { refused: refused.map((r) => r.csr.path), problems: problems.map((p) => p.path), issue: result },
+      "files the bot will not handle",
+    );
+}
+
+/** Re-encryption is not revocation: one issue per removed admin, naming what they could read. */
+async function reportFormerAdmins(
+  deps: ReconcileDeps,
+  target: { repo: RepoRef; before?: string },
+  plan: ReconcilePlan,
+  former: readonly FormerRecipient[],
+): Promise<void> {
+  for (const admin of await describeFormerAdmins(
+    deps,
+    target.repo,
+    target.before,
+    plan.tree,
+    former,
+    deps.now(),
+  )) {
+    const result = await upsertBotIssue(deps.octokit, target.repo, `removed-admin:${admin.topic}`, {
+      title: admin.title,
+      body: admin.body,
+    });
+    deps.log.warn({ removed: admin.topic, issue: result }, "an admin was removed: rotation advised");
+  }
 }

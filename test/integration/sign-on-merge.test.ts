@@ -95,6 +95,10 @@ function botCommits(f: Awaited<ReturnType<typeof flow>>) {
   return [...f.repo.commits.values()].filter((c) => c.message.startsWith("kaws: issue"));
 }
 
+function reconcileCommits(f: Awaited<ReturnType<typeof flow>>) {
+  return [...f.repo.commits.values()].filter((c) => c.message.startsWith("kaws: "));
+}
+
 describe("signing on merge", () => {
   it("issues the certificate of an approved request in ONE bot commit, which openssl accepts", async () => {
     const f = await flow();
@@ -108,7 +112,21 @@ describe("signing on merge", () => {
       const changed = [...commit.files]
         .filter(([path, file]) => f.repo.required(f.squash).files.get(path)?.oid !== file.oid)
         .map(([path]) => path);
-      expect(changed).toEqual(["clusters/prod/admins/erin.pem"]);
+      // one commit: the certificate, and every cluster key re-encrypted to the new set of admins
+      expect(changed.sort()).toEqual([
+        "clusters/prod/admins/erin.pem",
+        "clusters/prod/ca-key.pem.asc",
+        "clusters/prod/master-key.pem.asc",
+        "clusters/prod/node-key.pem.asc",
+      ]);
+      const caKey = f.repo.blobs.get(commit.files.get("clusters/prod/ca-key.pem.asc")!.oid)!;
+      for (const reader of [idsOf().mallory /* erin's key */, idsOf().bot, idsOf().alice, idsOf().bob]) {
+        const opened = reader.decrypt(caKey);
+        expect(opened.status, opened.stderr).toBe(0);
+        expect(opened.stdout).toBe(new TextDecoder().decode(builtRepo().pki.privateKeys.ca));
+      }
+      expect(idsOf().carol.decrypt(caKey).status).not.toBe(0);
+      expect(idsOf().alice.recipientKeyIds(caKey)).toHaveLength(4);
       const pem = new TextDecoder().decode(
         f.repo.blobs.get(commit.files.get("clusters/prod/admins/erin.pem")!.oid)!,
       );
@@ -122,7 +140,7 @@ describe("signing on merge", () => {
       });
       expect(commit.message).toMatch(
         new RegExp(
-          `^kaws: issue 1 admin certificate\\n\\n- erin on prod, approved in #7\\n\\nKaws-Certificate: prod/erin serial=${cert.certificate.serialNumber} csr-sha256=[0-9a-f]{64} approvers=dave$`,
+          `^kaws: issue 1 admin certificate, re-encrypt 3 keys\\n\\n- erin on prod, approved in #7\\n- re-encrypted 3 private key\\(s\\) of 1 cluster\\(s\\) to 4 recipients \\(pubkeys/ and the bot\\)\\n\\nKaws-Certificate: prod/erin serial=${cert.certificate.serialNumber} csr-sha256=[0-9a-f]{64} approvers=dave$`,
         ),
       );
       const reply = f.github.comments.find(
@@ -211,6 +229,8 @@ describe("signing on merge", () => {
     const f = await flow(options);
     try {
       expect(botCommits(f)).toEqual([]);
+      // the merged key is on the branch, so the keys follow it; only the certificate is withheld
+      expect(reconcileCommits(f).map((c) => c.message.split("\n")[0])).toEqual(["kaws: re-encrypt 3 keys"]);
       // the check was not green either, except when the CSR changed at merge, after a valid approval
       if (!("mergedFiles" in options)) expect(f.checkBeforeMerge).not.toBe("success");
       expect(f.github.issues).toHaveLength(1);
@@ -247,7 +267,7 @@ describe("signing on merge", () => {
       expect(everything).not.toContain(caKeyBody);
       expect(everything).not.toMatch(/BEGIN (EC |RSA )?PRIVATE KEY/);
       expect(JSON.stringify(f.server.logs)).not.toContain("PGP PRIVATE KEY BLOCK");
-      expect(f.server.logs.some((l) => l.msg === "issued admin certificates")).toBe(true);
+      expect(f.server.logs.some((l) => l.msg === "reconciled the default branch")).toBe(true);
     } finally {
       await f.server.stop();
     }

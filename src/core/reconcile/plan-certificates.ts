@@ -116,20 +116,3 @@ export async function planCertificates(input: {
   }
   return { certificates, refused };
 }
-
-/** The commit message: what was done, and per certificate login, serial, CSR SHA-256 and approvers as trailers. */
-export function reconcileCommitMessage(certificates: readonly CertificateToWrite[]): string {
-  const lines = [
-    `kaws: issue ${certificates.length} admin certificate${certificates.length === 1 ? "" : "s"}`,
-    "",
-  ];
-  for (const c of certificates)
-    lines.push(`- ${c.login} on ${c.cluster}, approved in #${c.approval.pullNumber}`);
-  lines.push("");
-  for (const c of certificates) {
-    lines.push(
-      `Kaws-Certificate: ${c.cluster}/${c.login} serial=${c.issued.serial} csr-sha256=${c.csrSha256} approvers=${c.approval.approvers.join(",")}`,
-    );
-  }
-  return lines.join("\n");
-}

@@ -1,0 +1,112 @@
+import type * as openpgp from "openpgp";
+import { parseClusterSpec } from "../config/cluster-spec.js";
+import { decryptMessage } from "../openpgp/decrypt-message.js";
+import { encryptToRecipients } from "../openpgp/encrypt-to-recipients.js";
+import { isHiddenRecipient, listRecipientKeyIds } from "../openpgp/list-recipient-key-ids.js";
+import { generateClusterPki } from "../pki/generate-cluster-pki.js";
+import type { RecipientSet } from "../policy/recipient-set.js";
+import { CLUSTER_ROLES, classifyPath, clusterFile } from "../tree/classify-path.js";
+import type { RepoTree } from "../tree/repo-tree.js";
+
+export interface KeyFileWrite {
+  readonly path: string;
+  readonly content: string;
+  readonly reason: "reencrypted" | "generated";
+  readonly cluster: string;
+}
+
+/** Key IDs found on key files that belong to nobody in the recipient set: removed admins (or strangers). */
+export interface FormerRecipient {
+  readonly keyId: string;
+  readonly clusters: string[];
+}
+
+/**
+ * The key files the reconciler owes: every `*-key.pem.asc` whose recipients are not exactly the
+ * recipient set, decrypted with the bot's key and encrypted again with a fresh session key (files
+ * already right are left alone); and the whole PKI of a cluster whose cluster.yml has none. The
+ * clear keys live in memory only, for this call.
+ */
+export async function planKeyFiles(input: {
+  tree: RepoTree;
+  recipients: RecipientSet;
+  botKey: openpgp.PrivateKey;
+  now: Date;
+}): Promise<{
+  writes: KeyFileWrite[];
+  certificates: { path: string; content: string; cluster: string }[];
+  former: FormerRecipient[];
+  problems: { path: string; reason: string }[];
+}> {
+  const { tree, recipients, botKey, now } = input;
+  const keys = recipients.keys.map((known) => known.key as openpgp.PublicKey);
+  const writes: KeyFileWrite[] = [];
+  const certificates: { path: string; content: string; cluster: string }[] = [];
+  const problems: { path: string; reason: string }[] = [];
+  const former = new Map<string, Set<string>>();
+
+  for (const [path, entry] of tree) {
+    const managed = classifyPath(path);
+    if (managed?.kind !== "cluster-key" || entry.bytes === undefined) continue;
+    const listed = await listRecipientKeyIds(entry.bytes);
+    if (!listed.ok) {
+      problems.push({ path, reason: `not an encrypted OpenPGP message (${listed.detail})` });
+      continue;
+    }
+    const covered = new Set(listed.keyIds.map((id) => recipients.ownerOfKeyId.get(id)).filter(Boolean));
+    const extra = listed.keyIds.filter((id) => !recipients.ownerOfKeyId.has(id));
+    for (const id of extra)
+      if (!isHiddenRecipient(id)) former.set(id, (former.get(id) ?? new Set()).add(managed.cluster));
+    const exact =
+      extra.length === 0 && listed.passwordRecipients === 0 && covered.size === recipients.keys.length;
+    if (exact) continue;
+    let clear: Uint8Array;
+    try {
+      clear = await decryptMessage(entry.bytes, botKey);
+    } catch {
+      problems.push({ path, reason: "the bot cannot open it (it is not encrypted to .github/kaws-bot.asc)" });
+      continue;
+    }
+    writes.push({
+      path,
+      content: await encryptToRecipients(clear, keys, now),
+      reason: "reencrypted",
+      cluster: managed.cluster,
+    });
+    clear.fill(0);
+  }
+
+  for (const [path, entry] of tree) {
+    const managed = classifyPath(path);
+    if (managed?.kind !== "cluster-spec" || entry.bytes === undefined) continue;
+    const cluster = managed.cluster;
+    const hasPki = CLUSTER_ROLES.some(
+      (role) => tree.has(clusterFile.cert(cluster, role)) || tree.has(clusterFile.key(cluster, role)),
+    );
+    if (hasPki) continue;
+    let spec;
+    try {
+      spec = parseClusterSpec(entry.bytes, path);
+    } catch (cause) {
+      problems.push({ path, reason: (cause as Error).message });
+      continue;
+    }
+    const pki = await generateClusterPki(cluster, spec, now);
+    for (const role of CLUSTER_ROLES) {
+      certificates.push({ path: clusterFile.cert(cluster, role), content: pki.certificates[role], cluster });
+      writes.push({
+        path: clusterFile.key(cluster, role),
+        content: await encryptToRecipients(pki.privateKeys[role], keys, now),
+        reason: "generated",
+        cluster,
+      });
+      pki.privateKeys[role].fill(0);
+    }
+  }
+  return {
+    writes,
+    certificates,
+    former: [...former].map(([keyId, clusters]) => ({ keyId, clusters: [...clusters].sort() })),
+    problems,
+  };
+}
