@@ -74,7 +74,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   }[] = [];
   const createdPulls: { number: number; head: string; base: string; title: string; body: string }[] = [];
   const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
-  const faults: { method: string; pattern: RegExp; status: number }[] = [];
+  const faults: { method: string; pattern: RegExp; status: number; message: string }[] = [];
   const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
 
@@ -336,7 +336,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
     calls.push({ method, path, body });
     const fault = faults.findIndex((f) => f.method === method && f.pattern.test(path));
-    if (fault !== -1) return [faults.splice(fault, 1)[0]!.status, { message: "Server Error (injected)" }];
+    if (fault !== -1) {
+      const injected = faults.splice(fault, 1)[0]!;
+      return [injected.status, { message: injected.message }];
+    }
     for (const [routeMethod, pattern, reply] of routes) {
       const match = routeMethod === method ? pattern.exec(path) : null;
       if (match) return reply(match, body);
@@ -353,8 +356,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     refs,
     issues,
     /** The next matching request fails with this status, once. */
-    failNext(method: string, pattern: RegExp, status = 502) {
-      faults.push({ method, pattern, status });
+    failNext(method: string, pattern: RegExp, status = 502, message = "Server Error (injected)") {
+      faults.push({ method, pattern, status, message });
     },
     createdPulls,
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */

@@ -1,0 +1,130 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
+import { opensslVerify } from "../helpers/openssl.js";
+import { pullRequestPayload, pushPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestFixture } from "../helpers/pull-request-fixture.js";
+import { useRepo } from "../helpers/use-repo.js";
+
+const { ids, repo: built } = useRepo();
+afterEach(() => nock.cleanAll());
+
+/** A change pushed straight onto the default branch (merged elsewhere), and the bot's answer. */
+async function pushed(
+  change: { files?: Files; remove?: string[] },
+  options: { beforePush?: (f: ReturnType<typeof pullRequestFixture>) => void } = {},
+) {
+  const fixture = pullRequestFixture(built().files, {});
+  const merged: Files = { ...built().files, ...change.files };
+  for (const path of change.remove ?? []) delete merged[path];
+  const head = fixture.repo.commit(merged, {}, [fixture.baseSha], "merged change");
+  fixture.github.refs.set("heads/main", head);
+  options.beforePush?.(fixture);
+  const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+  const pull = pullRequestPayload({ headSha: head, baseSha: fixture.baseSha });
+  const touched = [...Object.keys(change.files ?? {}), ...(change.remove ?? [])];
+  try {
+    expect(
+      await server.deliver(
+        "push",
+        pushPayload({
+          pull,
+          before: fixture.baseSha,
+          after: head,
+          commits: [{ id: head, modified: touched }],
+        }),
+        "p1",
+      ),
+    ).toBe(200);
+  } finally {
+    await server.stop();
+  }
+  const tip = fixture.repo.required(fixture.github.refs.get("heads/main")!);
+  const file = (path: string) => fixture.repo.blobs.get(tip.files.get(path)!.oid)!;
+  return { ...fixture, head, tip, file };
+}
+
+describe("re-encryption and PKI on merge", () => {
+  it("re-encrypts without a removed admin, who can no longer open the keys, and opens a rotation issue", async () => {
+    const f = await pushed({ remove: ["pubkeys/bob.asc"] });
+    expect(f.tip.parents).toEqual([f.head]);
+    expect(f.tip.message.split("\n")[0]).toBe("kaws: re-encrypt 3 keys");
+    for (const role of ["ca", "master", "node"]) {
+      const key = f.file(`clusters/prod/${role}-key.pem.asc`);
+      expect(ids().alice.decrypt(key).stdout).toBe(
+        new TextDecoder().decode(built().pki.privateKeys[role as "ca"]),
+      );
+      expect(ids().bot.decrypt(key).status).toBe(0);
+      expect(ids().bob.decrypt(key).status).not.toBe(0);
+      const expected = [ids().alice, ids().bot].map((id) =>
+        id.gpg(["--with-colons", "--list-keys"]).toString(),
+      );
+      const recipients = ids().alice.recipientKeyIds(key);
+      expect(recipients).toHaveLength(2);
+      for (const keyId of recipients) expect(expected.some((listing) => listing.includes(keyId))).toBe(true);
+    }
+    expect(f.github.issues).toHaveLength(1);
+    const issue = f.github.issues[0]!;
+    expect(issue.title).toBe("kaws: bob was removed — rotate prod");
+    expect(issue.body).toContain(`@bob (key \`${ids().bob.fingerprint}\`) is no longer a recipient`);
+    expect(issue.body).toContain("**Re-encryption is not revocation.**");
+    expect(issue.body).toMatch(/`clusters\/prod\/admins\/bob\.pem`, valid until \d{4}-\d{2}-\d{2}/);
+    expect(issue.body).toContain("`/kaws rotate prod`");
+  });
+
+  it("generates the CA, master and node PKI of a new cluster, which openssl and gpg accept", async () => {
+    const f = await pushed({
+      files: {
+        "clusters/staging/cluster.yml": CLUSTER_YML.replace("k8s.example.com", "staging.example.com"),
+      },
+    });
+    expect(f.tip.message.split("\n")[0]).toBe("kaws: generate the PKI of staging");
+    const text = (path: string) => new TextDecoder().decode(f.file(path));
+    const ca = text("clusters/staging/ca.pem");
+    expect(opensslVerify(ca, text("clusters/staging/master.pem"), "sslserver").status).toBe(0);
+    expect(opensslVerify(ca, text("clusters/staging/node.pem"), "sslclient").status).toBe(0);
+    const opened = ids().alice.decrypt(f.file("clusters/staging/ca-key.pem.asc"));
+    expect(opened.status).toBe(0);
+    expect(opened.stdout).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(ids().mallory.decrypt(f.file("clusters/staging/ca-key.pem.asc")).status).not.toBe(0);
+    expect([...f.tip.files.keys()].filter((p) => p.startsWith("clusters/staging/")).sort()).toEqual([
+      "clusters/staging/ca-key.pem.asc",
+      "clusters/staging/ca.pem",
+      "clusters/staging/cluster.yml",
+      "clusters/staging/master-key.pem.asc",
+      "clusters/staging/master.pem",
+      "clusters/staging/node-key.pem.asc",
+      "clusters/staging/node.pem",
+    ]);
+  });
+
+  it("ends with the final set when the branch moves under it: no commit lost", async () => {
+    const f = await pushed(
+      { files: { "pubkeys/carol.asc": ids().carol.exportPublic() } },
+      {
+        // another merge lands while the bot works: its first ref update is refused as not a fast forward
+        beforePush: (fixture) => {
+          const second = fixture.repo.commit(
+            {
+              ...built().files,
+              "pubkeys/carol.asc": ids().carol.exportPublic(),
+              "pubkeys/mallory.asc": ids().mallory.exportPublic(),
+            },
+            {},
+            [fixture.github.refs.get("heads/main")!],
+            "second merge",
+          );
+          fixture.github.failNext("PATCH", /\/git\/refs\/heads\/main$/, 422, "Update is not a fast forward");
+          fixture.github.refs.set("heads/main", second);
+        },
+      },
+    );
+    const parent = f.repo.required(f.tip.parents[0]!);
+    expect(parent.message).toBe("second merge"); // built on the latest merge, which is kept
+    for (const reader of [ids().carol, ids().mallory, ids().alice, ids().bot])
+      expect(reader.decrypt(f.file("clusters/prod/node-key.pem.asc")).status).toBe(0);
+    expect(
+      f.github.calls.filter((c) => c.method === "PATCH" && c.path.endsWith("/git/refs/heads/main")),
+    ).toHaveLength(2);
+  });
+});
