@@ -127,18 +127,28 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     app.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => {
       const { issue, comment, repository, action } = context.payload;
       const command = parseKawsCommand(comment.body);
-      if (issue.pull_request === undefined || command === null || comment.user?.type === "Bot") return;
+      if (command === null || comment.user?.type === "Bot") return;
+      const repo = { owner: repository.owner.login, repo: repository.name };
       await handleOnce(context, `${repository.full_name}#${issue.number}`, async () => {
-        const { data } = await context.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-          owner: repository.owner.login,
-          repo: repository.name,
-          pull_number: issue.number,
-        });
-        const login = comment.user?.login ?? "ghost";
+        let pull: PullRequestTarget | undefined;
+        if (issue.pull_request !== undefined) {
+          const { data } = await context.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+            ...repo,
+            pull_number: issue.number,
+          });
+          pull = target(data, repository);
+        }
+        const reconcile = () =>
+          queue.run(`${repository.full_name}:reconcile`, () =>
+            reconcileDefaultBranch(
+              { ...deps(context), botKey: loadBotKey },
+              { repo, defaultBranch: repository.default_branch },
+            ),
+          );
         await answerCommentCommand(
-          deps(context),
-          target(data, repository),
-          { id: comment.id, login, action },
+          { ...deps(context), reconcile },
+          { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
+          { id: comment.id, login: comment.user?.login ?? "ghost", action },
           command,
         );
       });

@@ -1,6 +1,7 @@
 import { HELP_TEXT, type KawsCommand } from "../core/policy/kaws-commands.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
+import type { RepoRef } from "../github/github-client.js";
 import { replyOnce } from "../github/reply-once.js";
 import { resolveMaintainers } from "../github/resolve-maintainers.js";
 import { evaluatePullRequest, type EvaluationDeps, type PullRequestTarget } from "./evaluate-pull-request.js";
@@ -11,27 +12,40 @@ export interface CommandComment {
   readonly action: "created" | "edited" | "deleted";
 }
 
+export interface CommandTarget {
+  readonly repo: RepoRef;
+  readonly issueNumber: number;
+  readonly defaultBranch: string;
+  /** Present when the comment is on a pull request. */
+  readonly pull?: PullRequestTarget;
+}
+
+export interface CommandDeps extends EvaluationDeps {
+  /** Run the reconciler on the default branch (for `/kaws reencrypt`). */
+  readonly reconcile: () => Promise<"committed" | "proposed" | "nothing">;
+}
+
 /**
- * A `/kaws` command in a pull request comment. Approvals re-run the whole evaluation (a deleted or
+ * A `/kaws` command in a comment. Approvals re-run the pull request's evaluation (a deleted or
  * edited comment withdraws what it said) and the commenter is told when theirs counts for nothing;
  * other commands are for maintainers, and anyone else gets a polite refusal. Each reply is written once.
  */
 export async function answerCommentCommand(
-  deps: EvaluationDeps,
-  pull: PullRequestTarget,
+  deps: CommandDeps,
+  target: CommandTarget,
   comment: CommandComment,
   command: KawsCommand,
 ): Promise<void> {
   const { octokit } = deps;
-  if (command.name === "approve" || command.name === "approve-cancel") {
-    const verdict = await evaluatePullRequest(deps, pull);
+  if ((command.name === "approve" || command.name === "approve-cancel") && target.pull !== undefined) {
+    const verdict = await evaluatePullRequest(deps, target.pull);
     if (comment.action !== "created" || command.name !== "approve") return;
     const why = verdict.approvals.ignored.find((item) => item.login === comment.login.toLowerCase());
     if (why !== undefined)
       await replyOnce(
         octokit,
-        pull.repo,
-        pull.number,
+        target.repo,
+        target.issueNumber,
         comment,
         `your approval counts for nothing: ${why.reason}.`,
         verdict.comments,
@@ -40,18 +54,18 @@ export async function answerCommentCommand(
   }
   if (comment.action !== "created") return;
   const [config, discussion] = await Promise.all([
-    fetchDefaultBranchConfig(octokit, pull.repo, pull.defaultBranch),
-    fetchPullRequestDiscussion(octokit, pull.repo, pull.number),
+    fetchDefaultBranchConfig(octokit, target.repo, target.defaultBranch),
+    fetchPullRequestDiscussion(octokit, target.repo, target.issueNumber),
   ]);
   const reply = (text: string) =>
-    replyOnce(octokit, pull.repo, pull.number, comment, text, discussion.comments);
+    replyOnce(octokit, target.repo, target.issueNumber, comment, text, discussion.comments);
   if (config === null) {
     await reply(
       "the default branch's `.github/kaws.yml` is invalid, so nobody can run commands until it is fixed.",
     );
     return;
   }
-  const maintainers = await resolveMaintainers(octokit, pull.repo.owner, config, [comment.login]);
+  const maintainers = await resolveMaintainers(octokit, target.repo.owner, config, [comment.login]);
   if (!maintainers.has(comment.login.toLowerCase())) {
     await reply(
       "thanks — `/kaws` commands are for the maintainers listed in the default branch's `.github/kaws.yml`, so this one was not run.",
@@ -62,6 +76,21 @@ export async function answerCommentCommand(
     case "help":
       await reply(`\n\n${HELP_TEXT}`);
       return;
+    case "approve":
+    case "approve-cancel":
+      await reply("approvals are given on a pull request, for its current commit.");
+      return;
+    case "reencrypt": {
+      const result = await deps.reconcile();
+      const said = {
+        committed: "done: the default branch is reconciled in one commit.",
+        proposed: "the default branch refused the bot's commit: it opened a pull request with it.",
+        nothing:
+          "nothing to do: every key is already encrypted to exactly `pubkeys/` and the bot, and nothing else is owed.",
+      };
+      await reply(said[result]);
+      return;
+    }
     case "unknown":
       await reply(`\`/kaws ${command.text}\` is not a command.\n\n${HELP_TEXT}`);
       return;

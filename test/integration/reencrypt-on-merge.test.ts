@@ -2,7 +2,7 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
 import { opensslVerify } from "../helpers/openssl.js";
-import { pullRequestPayload, pushPayload, startWebhookServer } from "../helpers/probot.js";
+import { commentPayload, pullRequestPayload, pushPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture } from "../helpers/pull-request-fixture.js";
 import { useRepo } from "../helpers/use-repo.js";
 
@@ -126,5 +126,45 @@ describe("re-encryption and PKI on merge", () => {
     expect(
       f.github.calls.filter((c) => c.method === "PATCH" && c.path.endsWith("/git/refs/heads/main")),
     ).toHaveLength(2);
+  });
+});
+
+describe("/kaws reencrypt", () => {
+  it("runs the reconciler for a maintainer and says what it did; refuses anyone else", async () => {
+    // carol's key reached the default branch, but no push was reconciled yet
+    const fixture = pullRequestFixture(
+      { ...built().files, "pubkeys/carol.asc": ids().carol.exportPublic() },
+      {},
+    );
+    const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+    try {
+      const pull = pullRequestPayload({ headSha: fixture.baseSha, baseSha: fixture.baseSha });
+      const onIssue = (id: number, login: string) => {
+        const payload = commentPayload({ pull, id, login, body: "/kaws reencrypt", at: new Date() });
+        const issue: Record<string, unknown> = { ...payload.issue, number: 42 };
+        delete issue.pull_request; // a plain issue, not a pull request
+        return { ...payload, issue };
+      };
+      fixture.github.addComment(42, "mallory", "/kaws reencrypt", new Date());
+      expect(await server.deliver("issue_comment", onIssue(100, "mallory"), "c1")).toBe(200);
+      expect(fixture.github.refs.get("heads/main")).toBe(fixture.baseSha);
+      fixture.github.addComment(42, "dave", "/kaws reencrypt", new Date());
+      expect(await server.deliver("issue_comment", onIssue(101, "dave"), "c2")).toBe(200);
+      const tip = fixture.repo.required(fixture.github.refs.get("heads/main")!);
+      expect(tip.message.split("\n")[0]).toBe("kaws: re-encrypt 3 keys");
+      expect(
+        ids().carol.decrypt(fixture.repo.blobs.get(tip.files.get("clusters/prod/ca-key.pem.asc")!.oid)!)
+          .status,
+      ).toBe(0);
+      const replies = fixture.github.comments
+        .filter((c) => c.issue === 42 && c.user.type === "Bot")
+        .map((c) => c.body);
+      expect(replies).toEqual([
+        expect.stringContaining("@mallory thanks — `/kaws` commands are for the maintainers"),
+        expect.stringContaining("@dave done: the default branch is reconciled in one commit."),
+      ]);
+    } finally {
+      await server.stop();
+    }
   });
 });
