@@ -4,7 +4,9 @@ import { adminInstallCommand } from "./admin-install-command.js";
 import { checkAdminArguments } from "./admin-paths.js";
 import { adminRequestCommand } from "./admin-request-command.js";
 import { adminSignCommand } from "./admin-sign-command.js";
+import { botKeyCommand } from "./bot-key-command.js";
 import { checkCommand } from "./check-command.js";
+import { clusterCommand } from "./cluster-command.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
 import { verifyCommand } from "./verify-command.js";
@@ -22,6 +24,13 @@ Usage:
       Break-glass: sign a CSR with the cluster CA, opened by your own gpg.
   kaws admin install --cluster C --login L [--server URL] [--key FILE] [--kubeconfig FILE] [--repo DIR]
       Write a kubeconfig context with the CA, your certificate and your key.
+  kaws cluster genpki C [--repo DIR]
+      Generate the CA, master and node PKI of cluster C, its keys encrypted to pubkeys/ and the bot.
+  kaws cluster reencrypt [C] [--repo DIR]
+      Re-encrypt the key files (of C, or all) whose recipients are not exactly pubkeys/ and the bot,
+      opening them with your own gpg.
+  kaws bot-key [--name NAME] [--repo DIR]
+      Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
   kaws help
       Show this text.
 
@@ -74,6 +83,25 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
       }
       case "admin":
         return await adminCommand(rest, streams, now);
+      case "cluster": {
+        const [sub, ...args] = rest;
+        const { values, positionals } = parse(args, { repo: { type: "string" } }, true);
+        if ((sub !== "genpki" && sub !== "reencrypt") || positionals.length > 1)
+          throw new CliError(`usage: kaws cluster genpki C | kaws cluster reencrypt [C]`);
+        return await clusterCommand(
+          sub,
+          { repo: resolve(values.repo ?? "."), cluster: positionals[0], now },
+          streams.stdout,
+        );
+      }
+      case "bot-key": {
+        const { values } = parse(rest, { repo: { type: "string" }, name: { type: "string" } });
+        return await botKeyCommand(
+          { repo: resolve(values.repo ?? "."), name: values.name ?? "kaws-bot", now },
+          streams.stdout,
+          streams.stderr,
+        );
+      }
       case "help":
       case "--help":
       case "-h":
@@ -96,9 +124,9 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
-function parse<T extends Options>(args: string[], options: T) {
+function parse<T extends Options>(args: string[], options: T, allowPositionals = false) {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
+    return parseArgs({ args, options, strict: true, allowPositionals });
   } catch (cause) {
     throw new CliError(`${(cause as Error).message}: run \`kaws help\``);
   }

@@ -1,3 +1,4 @@
+import { decryptMessage } from "../core/openpgp/decrypt-message.js";
 import { readCsr } from "../core/pki/read-csr.js";
 import { recipientSet } from "../core/policy/recipient-set.js";
 import { verifyTree } from "../core/policy/verify-tree.js";
@@ -108,7 +109,12 @@ export async function planReconcile(
       ],
     };
   }
-  const keyPlan = await planKeyFiles({ tree, recipients: recipientSet(recipients), botKey, now });
+  const keyPlan = await planKeyFiles({
+    tree,
+    recipients: recipientSet(recipients),
+    open: (message) => decryptMessage(message, botKey),
+    now,
+  });
   const signing = await planCertificates({
     tree,
     csrs: approved,

@@ -1,6 +1,5 @@
 import type * as openpgp from "openpgp";
 import { parseClusterSpec } from "../config/cluster-spec.js";
-import { decryptMessage } from "../openpgp/decrypt-message.js";
 import { encryptToRecipients } from "../openpgp/encrypt-to-recipients.js";
 import { isHiddenRecipient, listRecipientKeyIds } from "../openpgp/list-recipient-key-ids.js";
 import { generateClusterPki } from "../pki/generate-cluster-pki.js";
@@ -30,15 +29,19 @@ export interface FormerRecipient {
 export async function planKeyFiles(input: {
   tree: RepoTree;
   recipients: RecipientSet;
-  botKey: openpgp.PrivateKey;
+  /** Opens a key file: the bot's key in the bot, the operator's own gpg in the CLI. */
+  open: (message: Uint8Array) => Promise<Uint8Array>;
   now: Date;
+  /** Only these clusters (all when absent). */
+  clusters?: ReadonlySet<string>;
 }): Promise<{
   writes: KeyFileWrite[];
   certificates: { path: string; content: string; cluster: string }[];
   former: FormerRecipient[];
   problems: { path: string; reason: string }[];
 }> {
-  const { tree, recipients, botKey, now } = input;
+  const { tree, recipients, now } = input;
+  const wanted = (cluster: string) => input.clusters === undefined || input.clusters.has(cluster);
   const keys = recipients.keys.map((known) => known.key as openpgp.PublicKey);
   const writes: KeyFileWrite[] = [];
   const certificates: { path: string; content: string; cluster: string }[] = [];
@@ -47,7 +50,7 @@ export async function planKeyFiles(input: {
 
   for (const [path, entry] of tree) {
     const managed = classifyPath(path);
-    if (managed?.kind !== "cluster-key" || entry.bytes === undefined) continue;
+    if (managed?.kind !== "cluster-key" || entry.bytes === undefined || !wanted(managed.cluster)) continue;
     const listed = await listRecipientKeyIds(entry.bytes);
     if (!listed.ok) {
       problems.push({ path, reason: `not an encrypted OpenPGP message (${listed.detail})` });
@@ -62,9 +65,9 @@ export async function planKeyFiles(input: {
     if (exact) continue;
     let clear: Uint8Array;
     try {
-      clear = await decryptMessage(entry.bytes, botKey);
+      clear = await input.open(entry.bytes);
     } catch {
-      problems.push({ path, reason: "the bot cannot open it (it is not encrypted to .github/kaws-bot.asc)" });
+      problems.push({ path, reason: "it cannot be opened with the key at hand (is it encrypted to it?)" });
       continue;
     }
     writes.push({
@@ -78,7 +81,7 @@ export async function planKeyFiles(input: {
 
   for (const [path, entry] of tree) {
     const managed = classifyPath(path);
-    if (managed?.kind !== "cluster-spec" || entry.bytes === undefined) continue;
+    if (managed?.kind !== "cluster-spec" || entry.bytes === undefined || !wanted(managed.cluster)) continue;
     const cluster = managed.cluster;
     const hasPki = CLUSTER_ROLES.some(
       (role) => tree.has(clusterFile.cert(cluster, role)) || tree.has(clusterFile.key(cluster, role)),
