@@ -15,6 +15,7 @@ import {
 } from "./handlers/evaluate-pull-request.js";
 import { healthHandler } from "./handlers/health.js";
 import { reconcileDefaultBranch } from "./handlers/reconcile-default-branch.js";
+import { rotateCluster } from "./handlers/rotate-cluster.js";
 
 export interface AppOptions {
   readonly now?: () => Date;
@@ -146,7 +147,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
             ),
           );
         await answerCommentCommand(
-          { ...deps(context), reconcile },
+          {
+            ...deps(context),
+            reconcile,
+            rotate: (cluster) =>
+              rotateCluster(deps(context), { repo, defaultBranch: repository.default_branch }, cluster),
+          },
           { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
           { id: comment.id, login: comment.user?.login ?? "ghost", action },
           command,

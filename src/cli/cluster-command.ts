@@ -1,7 +1,9 @@
 import { join } from "node:path";
+import type * as openpgp from "openpgp";
 import { recipientSet } from "../core/policy/recipient-set.js";
 import { verifyTree } from "../core/policy/verify-tree.js";
 import { planKeyFiles } from "../core/reconcile/plan-key-files.js";
+import { planRotation } from "../core/reconcile/plan-rotation.js";
 import { clusterFile } from "../core/tree/classify-path.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
@@ -10,22 +12,22 @@ import { runUserGpg } from "./user-gpg.js";
 import { writeFileAtomically } from "./write-file-safely.js";
 
 /**
- * `kaws cluster genpki C` and `kaws cluster reencrypt [C]`: what the reconciler does, on a checkout,
- * opening key files with the operator's own gpg. Files already right are not rewritten.
+ * `kaws cluster genpki C`, `kaws cluster reencrypt [C]`, `kaws cluster rotate C`: what the bot does,
+ * on a checkout. Re-encryption opens key files with the operator's own gpg; generation and rotation
+ * need no secret key. Files already right are not rewritten.
  */
 export async function clusterCommand(
-  action: "genpki" | "reencrypt",
+  action: "genpki" | "reencrypt" | "rotate",
   options: { repo: string; cluster?: string; now: Date },
   out: Output,
 ): Promise<number> {
+  const { cluster } = options;
+  if (action !== "reencrypt" && cluster === undefined)
+    throw new CliError(`kaws cluster ${action} needs a cluster name`);
   const tree = await readWorkingTree(options.repo);
-  if (options.cluster !== undefined && !tree.has(clusterFile.spec(options.cluster))) {
-    throw new CliError(
-      `there is no cluster "${options.cluster}" (${clusterFile.spec(options.cluster)} is missing)`,
-    );
+  if (cluster !== undefined && !tree.has(clusterFile.spec(cluster))) {
+    throw new CliError(`there is no cluster "${cluster}" (${clusterFile.spec(cluster)} is missing)`);
   }
-  if (action === "genpki" && options.cluster === undefined)
-    throw new CliError("kaws cluster genpki needs a cluster name");
   const verification = await verifyTree(tree, { now: options.now });
   if (verification.bot === null || !verification.bot.sound) {
     throw new CliError(
@@ -33,30 +35,47 @@ export async function clusterCommand(
     );
   }
   const recipients = [...verification.admins.values(), verification.bot].filter((known) => known.sound);
-  const plan = await planKeyFiles({
-    tree,
-    recipients: recipientSet(recipients),
-    open: (message) => runUserGpg(["--decrypt"], message),
-    now: options.now,
-    clusters: options.cluster === undefined ? undefined : new Set([options.cluster]),
-  });
-  const writes =
-    action === "genpki"
-      ? plan.writes.filter((w) => w.reason === "generated")
-      : plan.writes.filter((w) => w.reason === "reencrypted");
-  const certificates = action === "genpki" ? plan.certificates : [];
-  if (action === "genpki" && writes.length === 0)
-    throw new CliError(
-      `cluster ${options.cluster} already has PKI: use \`kaws cluster rotate\` to replace it`,
-    );
-  for (const file of [...certificates, ...writes])
-    await writeFileAtomically(join(options.repo, file.path), file.content);
-  const lines = [...certificates, ...writes].map((f) => `wrote ${f.path}`);
-  for (const problem of plan.problems) lines.push(`could not handle ${problem.path}: ${problem.reason}`);
-  if (lines.length === 0)
+  const lines: string[] = [];
+  let failed = false;
+  if (action === "rotate") {
+    const keys = recipients.map((known) => known.key as openpgp.PublicKey);
+    const rotation = await planRotation({
+      tree,
+      cluster: cluster!,
+      recipients: keys,
+      adminCertDays: verification.config.admin_cert_days,
+      now: options.now,
+    });
+    for (const file of rotation.files) await writeFileAtomically(join(options.repo, file.path), file.content);
+    lines.push(...rotation.files.map((f) => `wrote ${f.path}`));
+    for (const skipped of rotation.skipped) lines.push(`not re-issued: ${skipped.path} (${skipped.reason})`);
     lines.push(
-      `nothing to do: every key is encrypted to exactly the ${recipients.length} recipients (pubkeys/ and the bot)`,
+      "commit this on a branch and open a pull request: a rotation needs maintainer approval like any privileged change",
     );
+  } else {
+    const plan = await planKeyFiles({
+      tree,
+      recipients: recipientSet(recipients),
+      open: (message) => runUserGpg(["--decrypt"], message),
+      now: options.now,
+      clusters: cluster === undefined ? undefined : new Set([cluster]),
+    });
+    const writes = plan.writes.filter(
+      (w) => w.reason === (action === "genpki" ? "generated" : "reencrypted"),
+    );
+    const certificates = action === "genpki" ? plan.certificates : [];
+    if (action === "genpki" && writes.length === 0)
+      throw new CliError(`cluster ${cluster} already has PKI: use \`kaws cluster rotate\` to replace it`);
+    for (const file of [...certificates, ...writes])
+      await writeFileAtomically(join(options.repo, file.path), file.content);
+    lines.push(...[...certificates, ...writes].map((f) => `wrote ${f.path}`));
+    for (const problem of plan.problems) lines.push(`could not handle ${problem.path}: ${problem.reason}`);
+    failed = plan.problems.length > 0;
+    if (lines.length === 0)
+      lines.push(
+        `nothing to do: every key is encrypted to exactly the ${recipients.length} recipients (pubkeys/ and the bot)`,
+      );
+  }
   out.write(`${lines.join("\n")}\n`);
-  return plan.problems.length > 0 ? 1 : 0;
+  return failed ? 1 : 0;
 }

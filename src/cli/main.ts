@@ -29,6 +29,8 @@ Usage:
   kaws cluster reencrypt [C] [--repo DIR]
       Re-encrypt the key files (of C, or all) whose recipients are not exactly pubkeys/ and the bot,
       opening them with your own gpg.
+  kaws cluster rotate C [--repo DIR]
+      A new CA, master and node keys for C, and every admin certificate re-issued: commit it in a PR.
   kaws bot-key [--name NAME] [--repo DIR]
       Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
   kaws help
@@ -86,8 +88,10 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
       case "cluster": {
         const [sub, ...args] = rest;
         const { values, positionals } = parse(args, { repo: { type: "string" } }, true);
-        if ((sub !== "genpki" && sub !== "reencrypt") || positionals.length > 1)
-          throw new CliError(`usage: kaws cluster genpki C | kaws cluster reencrypt [C]`);
+        if ((sub !== "genpki" && sub !== "reencrypt" && sub !== "rotate") || positionals.length > 1)
+          throw new CliError(
+            `usage: kaws cluster genpki C | kaws cluster reencrypt [C] | kaws cluster rotate C`,
+          );
         return await clusterCommand(
           sub,
           { repo: resolve(values.repo ?? "."), cluster: positionals[0], now },

@@ -22,39 +22,20 @@ export async function commitFiles(
   files: readonly FileWrite[],
   message: string,
 ): Promise<CommitOutcome> {
-  const { data: parentCommit } = await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
-    ...repo,
-    commit_sha: parent,
-  });
-  const { data: tree } = await octokit.request("POST /repos/{owner}/{repo}/git/trees", {
-    ...repo,
-    base_tree: parentCommit.tree.sha,
-    tree: files.map((file) => ({
-      path: file.path,
-      mode: "100644" as const,
-      type: "blob" as const,
-      content: file.content,
-    })),
-  });
-  const { data: commit } = await octokit.request("POST /repos/{owner}/{repo}/git/commits", {
-    ...repo,
-    message,
-    tree: tree.sha,
-    parents: [parent],
-  });
+  const sha = await createCommit(octokit, repo, parent, files, message);
   try {
     await octokit.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", {
       ...repo,
       ref: `heads/${branch}`,
-      sha: commit.sha,
+      sha,
       force: false,
     });
-    return { kind: "committed", sha: commit.sha };
+    return { kind: "committed", sha };
   } catch (cause) {
     const error = cause as { status?: number; message?: string };
     if (error.status === 422 && /fast.?forward/i.test(error.message ?? "")) return { kind: "moved" };
     if (error.status === 422 || error.status === 403 || error.status === 409)
-      return { kind: "refused", sha: commit.sha, message: error.message ?? "refused" };
+      return { kind: "refused", sha, message: error.message ?? "refused" };
     throw cause;
   }
 }
@@ -82,4 +63,58 @@ export async function proposeRefusedCommit(
     body: `The bot could not push this commit to \`${base}\`: ${reason}\n\nAdd the app to the branch protection bypass list, or merge this pull request.`,
   });
   return data.number;
+}
+
+/** One tree with inline contents on top of `parent`'s, and one commit of it: no ref moves yet. */
+export async function createCommit(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  parent: string,
+  files: readonly FileWrite[],
+  message: string,
+): Promise<string> {
+  const { data: parentCommit } = await octokit.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+    ...repo,
+    commit_sha: parent,
+  });
+  const { data: tree } = await octokit.request("POST /repos/{owner}/{repo}/git/trees", {
+    ...repo,
+    base_tree: parentCommit.tree.sha,
+    tree: files.map((file) => ({
+      path: file.path,
+      mode: "100644" as const,
+      type: "blob" as const,
+      content: file.content,
+    })),
+  });
+  const { data: commit } = await octokit.request("POST /repos/{owner}/{repo}/git/commits", {
+    ...repo,
+    message,
+    tree: tree.sha,
+    parents: [parent],
+  });
+  return commit.sha;
+}
+
+/** A new branch holding one commit on top of `parent`, and a pull request for it. */
+export async function proposeCommit(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  pull: { base: string; parent: string; branch: string; title: string; body: string },
+  files: readonly FileWrite[],
+): Promise<{ number: number; url: string }> {
+  const sha = await createCommit(octokit, repo, pull.parent, files, pull.title);
+  await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
+    ...repo,
+    ref: `refs/heads/${pull.branch}`,
+    sha,
+  });
+  const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
+    ...repo,
+    title: pull.title,
+    head: pull.branch,
+    base: pull.base,
+    body: pull.body,
+  });
+  return { number: data.number, url: data.html_url };
 }

@@ -23,6 +23,8 @@ export interface CommandTarget {
 export interface CommandDeps extends EvaluationDeps {
   /** Run the reconciler on the default branch (for `/kaws reencrypt`). */
   readonly reconcile: () => Promise<"committed" | "proposed" | "nothing">;
+  /** Open a rotation pull request (for `/kaws rotate <cluster>`); says what it did. */
+  readonly rotate: (cluster: string) => Promise<string>;
 }
 
 /**
@@ -91,6 +93,9 @@ export async function answerCommentCommand(
       await reply(said[result]);
       return;
     }
+    case "rotate":
+      await reply(await deps.rotate(command.cluster));
+      return;
     case "unknown":
       await reply(`\`/kaws ${command.text}\` is not a command.\n\n${HELP_TEXT}`);
       return;

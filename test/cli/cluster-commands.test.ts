@@ -86,3 +86,19 @@ describe("kaws cluster genpki and reencrypt", () => {
     expect(readFileSync(join(repo, "clusters/prod/ca-key.pem.asc"))).toEqual(before);
   });
 });
+
+describe("kaws cluster rotate", () => {
+  it("writes a new CA, keys and re-issued admin certificates that verify, without needing any secret key", () => {
+    const repo = join(work, "rotate");
+    commitFiles(repo, built().files);
+    const result = kaws(["cluster", "rotate", "prod"], repo);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("wrote clusters/prod/admins/alice.pem");
+    expect(result.stdout).toContain("open a pull request");
+    const read = (path: string) => readFileSync(join(repo, "clusters/prod", path), "utf8");
+    expect(read("ca.pem")).not.toBe(built().files["clusters/prod/ca.pem"]);
+    expect(opensslVerify(read("ca.pem"), read("admins/bob.pem"), "sslclient").status).toBe(0);
+    expect(ids().bob.decrypt(read("ca-key.pem.asc")).status).toBe(0);
+    expect(kaws(["verify"], repo).status).toBe(0);
+  });
+});

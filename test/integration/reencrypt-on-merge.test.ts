@@ -168,3 +168,51 @@ describe("/kaws reencrypt", () => {
     }
   });
 });
+
+describe("/kaws rotate", () => {
+  it("opens a pull request with a new CA, master and node keys and the admins' certificates re-issued", async () => {
+    const fixture = pullRequestFixture(built().files, {});
+    const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+    try {
+      const pull = pullRequestPayload({ headSha: fixture.baseSha, baseSha: fixture.baseSha });
+      const payload = commentPayload({
+        pull,
+        id: 100,
+        login: "dave",
+        body: "/kaws rotate prod",
+        at: new Date(),
+      });
+      const issue: Record<string, unknown> = { ...payload.issue, number: 43 };
+      delete issue.pull_request;
+      fixture.github.addComment(43, "dave", "/kaws rotate prod", new Date());
+      expect(await server.deliver("issue_comment", { ...payload, issue }, "r1")).toBe(200);
+      expect(fixture.github.refs.get("heads/main")).toBe(fixture.baseSha); // nothing pushed to the default branch
+      expect(fixture.github.createdPulls).toHaveLength(1);
+      const proposal = fixture.github.createdPulls[0]!;
+      expect(proposal.title).toBe("kaws: rotate the PKI of prod");
+      expect(proposal.body).toContain("Admin certificates re-issued from their CSRs: @alice, @bob.");
+      const commit = fixture.repo.required(fixture.github.refs.get(`heads/${proposal.head}`)!);
+      expect(commit.parents).toEqual([fixture.baseSha]);
+      const text = (path: string) =>
+        new TextDecoder().decode(fixture.repo.blobs.get(commit.files.get(path)!.oid)!);
+      const newCa = text("clusters/prod/ca.pem");
+      expect(newCa).not.toBe(built().files["clusters/prod/ca.pem"]);
+      expect(opensslVerify(newCa, text("clusters/prod/master.pem"), "sslserver").status).toBe(0);
+      for (const login of ["alice", "bob"]) {
+        expect(opensslVerify(newCa, text(`clusters/prod/admins/${login}.pem`), "sslclient").status).toBe(0);
+        expect(
+          opensslVerify(built().pki.certificates.ca, text(`clusters/prod/admins/${login}.pem`), "sslclient")
+            .status,
+        ).not.toBe(0);
+      }
+      const newCaKey = ids().alice.decrypt(text("clusters/prod/ca-key.pem.asc"));
+      expect(newCaKey.status).toBe(0);
+      expect(newCaKey.stdout).not.toBe(new TextDecoder().decode(built().pki.privateKeys.ca));
+      expect(fixture.github.comments.find((c) => c.issue === 43 && c.user.type === "Bot")?.body).toContain(
+        "opened #900 to rotate **prod**",
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+});

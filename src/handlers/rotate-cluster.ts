@@ -1,0 +1,77 @@
+import type * as openpgp from "openpgp";
+import { verifyTree } from "../core/policy/verify-tree.js";
+import { planRotation } from "../core/reconcile/plan-rotation.js";
+import { BOT_KEY_PATH, CONFIG_PATH, classifyPath } from "../core/tree/classify-path.js";
+import { proposeCommit } from "../github/commit-files.js";
+import { fetchTreeListing } from "../github/fetch-tree-listing.js";
+import type { RepoRef } from "../github/github-client.js";
+import { loadBlobs } from "../github/load-blobs.js";
+import type { EvaluationDeps } from "./evaluate-pull-request.js";
+
+/**
+ * `/kaws rotate <cluster>`: a pull request with a new CA, master and node keys and the admins'
+ * certificates re-issued. It is a privileged change: it merges only with maintainer approval.
+ */
+export async function rotateCluster(
+  deps: EvaluationDeps,
+  target: { repo: RepoRef; defaultBranch: string },
+  cluster: string,
+): Promise<string> {
+  const { octokit } = deps;
+  const { data: ref } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    ...target.repo,
+    ref: `heads/${target.defaultBranch}`,
+  });
+  const head = ref.object.sha;
+  const listing = await fetchTreeListing(octokit, target.repo, head);
+  if (!listing.has(`clusters/${cluster}/cluster.yml`))
+    return `there is no cluster \`${cluster}\` on the default branch.`;
+  const wanted = [CONFIG_PATH, BOT_KEY_PATH];
+  for (const path of listing.keys()) {
+    const managed = classifyPath(path);
+    if (managed?.kind === "pubkey") wanted.push(path);
+    if (
+      path.startsWith(`clusters/${cluster}/`) &&
+      (managed?.kind === "cluster-spec" || managed?.kind === "admin-csr" || managed?.kind === "admin-cert")
+    )
+      wanted.push(path);
+  }
+  const tree = await loadBlobs(octokit, target.repo, listing, wanted, deps.cache);
+  const now = deps.now();
+  const verification = await verifyTree(tree, { now, keyCache: deps.keyCache });
+  if (verification.bot === null || !verification.bot.sound)
+    return "the bot's public key is missing or unusable, so the new keys could not stay readable by the bot.";
+  const recipients = [...verification.admins.values(), verification.bot]
+    .filter((k) => k.sound)
+    .map((k) => k.key as openpgp.PublicKey);
+  const plan = await planRotation({
+    tree,
+    cluster,
+    recipients,
+    adminCertDays: verification.config.admin_cert_days,
+    now,
+  });
+  const body = [
+    `A new CA, API server (master) and node key for **${cluster}**, encrypted to the ${recipients.length} current recipients.`,
+    plan.reissued.length > 0
+      ? `Admin certificates re-issued from their CSRs: ${plan.reissued.map((l) => `@${l}`).join(", ")}.`
+      : "No admin certificate to re-issue.",
+    ...plan.skipped.map((s) => `Not re-issued: \`${s.path}\` — ${s.reason}.`),
+    "",
+    "This is a privileged change: it needs maintainer approval. Once merged, every node and API server of the cluster must get the new PKI (provisioning), and each admin runs `kaws admin install` again.",
+  ].join("\n");
+  const pull = await proposeCommit(
+    octokit,
+    target.repo,
+    {
+      base: target.defaultBranch,
+      parent: head,
+      branch: `kaws/rotate-${cluster}-${head.slice(0, 12)}`,
+      title: `kaws: rotate the PKI of ${cluster}`,
+      body,
+    },
+    plan.files,
+  );
+  deps.log.info({ cluster, pull: pull.number, reissued: plan.reissued }, "opened a rotation pull request");
+  return `opened #${pull.number} to rotate **${cluster}**: review it and approve it like any privileged change.`;
+}
