@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ADMINS, CLUSTERS, buildSyntheticRepo } from "./build-synthetic-repo.js";
 import { benchMerge } from "./merge-bench.js";
 import { benchPullRequests } from "./pull-request-bench.js";
+import { benchReencrypt } from "./reencrypt-bench.js";
 import { runSubprocessChecks } from "./subprocess-checks.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -132,3 +133,23 @@ const mergeRows = [
 const mergeWidth = Math.max(...mergeRows.map((r) => r[0]!.length));
 for (const [name, value, note] of mergeRows)
   process.stdout.write(`${name!.padEnd(mergeWidth)}  ${value!.padStart(9)}  ${note}\n`);
+
+log("re-encryption: 20 clusters x 3 keys to 100 admins (50 RSA-3072, 50 Curve25519) and the bot");
+const re = await benchReencrypt(dir, gnupgHome);
+const reRows = [
+  [
+    `re-encrypt ${re.files} keys to ${re.recipients} recipients, in process`,
+    `${re.inProcessMs.toFixed(0)} ms`,
+    "decrypt with the bot key, fresh session key, encrypt",
+  ],
+  [`the same with gpg (decrypt | encrypt, ${cpus().length} at once)`, `${re.gpgMs.toFixed(0)} ms`, ""],
+  ["ratio in process / gpg (target <= 0.5)", `${(re.inProcessMs / re.gpgMs).toFixed(2)}`, ""],
+  [
+    "GitHub API calls for it (the reconciler)",
+    `${re.calls}`,
+    `blobs read: ${re.reads}; writes: ${re.writes} (tree, commit, ref)`,
+  ],
+];
+const reWidth = Math.max(...reRows.map((r) => r[0]!.length));
+for (const [name, value, note] of reRows)
+  process.stdout.write(`${name!.padEnd(reWidth)}  ${value!.padStart(9)}  ${note}\n`);
