@@ -122,12 +122,12 @@ const mergeRows = [
   [
     "merge push -> certificate commit (200 admins)",
     `${merge.pushToCommitMs.toFixed(0)} ms`,
-    "CA key opened from a 201-recipient message, one commit",
+    "one commit: the certificate and all 60 keys re-encrypted to 202 recipients",
   ],
   [
     "GitHub API calls for it",
     `${merge.calls}`,
-    `of which writes: ${merge.writes} (tree, commit, ref, PR reply)`,
+    `of which writes: ${merge.writes} (tree, commit, ref, PR reply); the rest reads every key and key file`,
   ],
 ];
 const mergeWidth = Math.max(...mergeRows.map((r) => r[0]!.length));
