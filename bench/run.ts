@@ -83,9 +83,7 @@ const rows = [
   ],
   ["speed-up whole command", `${(subprocess.ms / cli).toFixed(1)}x`, ""],
 ];
-const width = Math.max(...rows.map((r) => r[0]!.length));
-for (const [name, value, note] of rows)
-  process.stdout.write(`${name!.padEnd(width)}  ${value!.padStart(9)}  ${note}\n`);
+printRows(rows);
 
 log("pull-request evaluation: the real app over HTTP, a fake GitHub on 127.0.0.1 answering at once");
 const pr = await benchPullRequests(dir, gnupgHome);
@@ -111,9 +109,7 @@ const prRows = [
     `all done in ${pr.concurrent.wallMs.toFixed(0)} ms; peak RSS ${pr.concurrent.peakRssMiB.toFixed(0)} MiB`,
   ],
 ];
-const prWidth = Math.max(...prRows.map((r) => r[0]!.length));
-for (const [name, value, note] of prRows)
-  process.stdout.write(`${name!.padEnd(prWidth)}  ${value!.padStart(12)}  ${note}\n`);
+printRows(prRows);
 
 log("signing on merge: push delivery to certificate commit, against the same fake GitHub");
 const merge = await benchMerge(dir, gnupgHome);
@@ -130,9 +126,7 @@ const mergeRows = [
     `of which writes: ${merge.writes} (tree, commit, ref, PR reply); the rest reads every key and key file`,
   ],
 ];
-const mergeWidth = Math.max(...mergeRows.map((r) => r[0]!.length));
-for (const [name, value, note] of mergeRows)
-  process.stdout.write(`${name!.padEnd(mergeWidth)}  ${value!.padStart(9)}  ${note}\n`);
+printRows(mergeRows);
 
 log("re-encryption: 20 clusters x 3 keys to 100 admins (50 RSA-3072, 50 Curve25519) and the bot");
 const re = await benchReencrypt(dir, gnupgHome);
@@ -150,6 +144,12 @@ const reRows = [
     `blobs read: ${re.reads}; writes: ${re.writes} (tree, commit, ref)`,
   ],
 ];
-const reWidth = Math.max(...reRows.map((r) => r[0]!.length));
-for (const [name, value, note] of reRows)
-  process.stdout.write(`${name!.padEnd(reWidth)}  ${value!.padStart(9)}  ${note}\n`);
+printRows(reRows);
+
+/** A table for people: name, value right-aligned, note. */
+function printRows(rows: string[][]): void {
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  const valueWidth = Math.max(...rows.map((r) => r[1]!.length));
+  for (const [name, value, note] of rows)
+    process.stdout.write(`${name!.padEnd(width)}  ${value!.padStart(valueWidth)}  ${note}\n`);
+}

@@ -36,13 +36,22 @@ async function scenario(
   const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
   fixture.github.setPull(7, pull.pull_request);
   let delivery = 0;
+  const deliver = async (event: string, payload: unknown) =>
+    expect(await server.deliver(event, payload, `d${++delivery}`)).toBe(200);
   return {
     ...fixture,
     pull,
     server,
     setClock: (date: Date) => (clock = date),
-    deliver: async (event: string, payload: unknown) =>
-      expect(await server.deliver(event, payload, `d${++delivery}`)).toBe(200),
+    deliver,
+    /** A maintainer's (or anyone's) approving review of the head, as GitHub lists and delivers it. */
+    approveByReview: async (reviewer: string, at: Date) => {
+      fixture.github.addReview(7, reviewer, "APPROVED", fixture.headSha, at);
+      await deliver(
+        "pull_request_review",
+        reviewPayload({ pull, reviewer, state: "approved", commitId: fixture.headSha, at }),
+      );
+    },
     latestRun: () => fixture.github.checkRuns.at(-1)!,
     sticky: () => fixture.github.comments.find((c) => c.body.startsWith("<!-- kaws-bot:sticky -->"))!.body,
     replies: () =>
@@ -56,17 +65,7 @@ describe("approvals bound to the exact commit", () => {
     try {
       await s.deliver("pull_request", s.pull);
       expect(s.latestRun().conclusion).toBe("action_required");
-      s.github.addReview(7, "dave", "APPROVED", s.headSha, minutes(5));
-      await s.deliver(
-        "pull_request_review",
-        reviewPayload({
-          pull: s.pull,
-          reviewer: "dave",
-          state: "approved",
-          commitId: s.headSha,
-          at: minutes(5),
-        }),
-      );
+      await s.approveByReview("dave", minutes(5));
       const run = s.latestRun();
       expect(run.conclusion).toBe("success");
       expect((run.output as { title: string }).title).toBe(
@@ -84,17 +83,7 @@ describe("approvals bound to the exact commit", () => {
     const s = await scenario();
     try {
       await s.deliver("pull_request", s.pull);
-      s.github.addReview(7, "dave", "APPROVED", s.headSha, minutes(5));
-      await s.deliver(
-        "pull_request_review",
-        reviewPayload({
-          pull: s.pull,
-          reviewer: "dave",
-          state: "approved",
-          commitId: s.headSha,
-          at: minutes(5),
-        }),
-      );
+      await s.approveByReview("dave", minutes(5));
       const headFiles = [...s.repo.required(s.headSha).files].map(([path, file]) => [
         path,
         s.repo.blobs.get(file.oid)!,
@@ -261,44 +250,14 @@ describe("approvals bound to the exact commit", () => {
     s.github.reviews.length = 0;
     try {
       await s.deliver("pull_request", s.pull);
-      s.github.addReview(7, "dave", "APPROVED", s.headSha, minutes(5));
-      await s.deliver(
-        "pull_request_review",
-        reviewPayload({
-          pull: s.pull,
-          reviewer: "dave",
-          state: "approved",
-          commitId: s.headSha,
-          at: minutes(5),
-        }),
-      );
+      await s.approveByReview("dave", minutes(5));
       expect((s.latestRun().output as { title: string }).title).toBe(
         "Valid: awaiting 1 more maintainer approval (1 of 2)",
       );
       expect(s.sticky()).toContain("system:masters gives unrestricted control of the cluster");
-      s.github.addReview(7, "tina", "APPROVED", s.headSha, minutes(6));
-      await s.deliver(
-        "pull_request_review",
-        reviewPayload({
-          pull: s.pull,
-          reviewer: "tina",
-          state: "approved",
-          commitId: s.headSha,
-          at: minutes(6),
-        }),
-      );
+      await s.approveByReview("tina", minutes(6));
       expect(s.latestRun().conclusion).toBe("action_required"); // tina is in no maintainer team
-      s.github.addReview(7, "tom", "APPROVED", s.headSha, minutes(7));
-      await s.deliver(
-        "pull_request_review",
-        reviewPayload({
-          pull: s.pull,
-          reviewer: "tom",
-          state: "approved",
-          commitId: s.headSha,
-          at: minutes(7),
-        }),
-      );
+      await s.approveByReview("tom", minutes(7));
       expect(s.latestRun().conclusion).toBe("success");
       expect(s.sticky()).toContain("**Approvals:** 2 of 2 (@dave, @tom)");
     } finally {

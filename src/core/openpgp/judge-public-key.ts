@@ -1,4 +1,5 @@
 import * as openpgp from "openpgp";
+import { uniqueBy } from "../unique-by.js";
 import { algorithmWeakness, describeAlgorithm, type KeyAlgorithm } from "./public-key-facts.js";
 
 export interface PublicKeyJudgement {
@@ -56,7 +57,12 @@ export async function judgePublicKey(
     const weakness = algorithmWeakness(info, minRsaBits);
     if (weakness !== null) problems.push({ rule: "pubkey.weak-algorithm", message: weakness });
   }
-  return { fingerprint, problems: dedupe(problems), expires, algorithms };
+  return {
+    fingerprint,
+    problems: uniqueBy(problems, (p) => `${p.rule}\u0000${p.message}`),
+    expires,
+    algorithms,
+  };
 }
 
 async function requireCapability(
@@ -70,14 +76,4 @@ async function requireCapability(
   } catch {
     problems.push({ rule, message });
   }
-}
-
-function dedupe(problems: { rule: string; message: string }[]): { rule: string; message: string }[] {
-  const seen = new Set<string>();
-  return problems.filter((p) => {
-    const id = `${p.rule}\u0000${p.message}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
 }

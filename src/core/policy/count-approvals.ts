@@ -1,3 +1,5 @@
+import { uniqueBy } from "../unique-by.js";
+
 /** A review or comment as the approval rules see it (read from GitHub by the adapters). */
 export type ApprovalSignal =
   | {
@@ -95,7 +97,7 @@ export function countApprovals(input: {
     approvers,
     required: input.required,
     satisfied: approvers.length >= input.required,
-    ignored: dedupe(ignored),
+    ignored: uniqueBy(ignored, (i) => `${i.login}\u0000${i.reason}`),
   };
 }
 
@@ -104,14 +106,4 @@ export function reportedBefore(reported: readonly ReportedHead[], at: Date): str
   let last: string | null = null;
   for (const head of reported) if (head.at.getTime() <= at.getTime()) last = head.sha;
   return last;
-}
-
-function dedupe(items: { login: string; reason: string }[]): { login: string; reason: string }[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = `${item.login}\u0000${item.reason}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
