@@ -74,6 +74,23 @@ describe("encryption with GnuPG on the other side", () => {
     expect(gpgIds).toHaveLength(3);
   });
 
+  it("gpg --decrypt opens messages of every length encrypted to many RSA and Curve25519 recipients", async () => {
+    const keys = await Promise.all([ids.alice, ids.bob, ids.carol, ids.bot].map(publicKeyOf));
+    for (let extra = 0; extra < 7; extra++) {
+      const plaintext = "k".repeat(200 + extra); // armored bodies of every length modulo 3
+      // many session-key packets make a long armored body, as a real team does
+      const message = await encryptToRecipients(
+        new TextEncoder().encode(plaintext),
+        Array(12).fill(keys).flat(),
+        now,
+      );
+      for (const id of [ids.bob, ids.bot])
+        expect(id.decrypt(message).stdout, `length ${200 + extra}`).toBe(plaintext);
+      // GnuPG 2.2 misreads some long armored bodies without the CRC24 line (seen on a 12,765-byte message)
+      expect(message).toMatch(/\n=[A-Za-z0-9+/]{4}\n-----END PGP MESSAGE-----/);
+    }
+  });
+
   it.each([true, false])(
     "reads the recipients of a message gpg encrypted (armored: %s) and decrypts it with the bot key",
     async (armor) => {

@@ -1,0 +1,74 @@
+import { constants, createPublicKey, publicEncrypt, type KeyObject } from "node:crypto";
+import * as openpgp from "openpgp";
+
+/** An RSA encryption (sub)key, ready for node's crypto: its key ID and a key object made once. */
+export interface RsaRecipient {
+  readonly keyId: Uint8Array;
+  readonly key: KeyObject;
+}
+
+/**
+ * The RSA encryption key of a recipient, or null when its encryption key is not RSA. openpgp.js
+ * imports an RSA key from JWK on every encryption; making the key object once per recipient is what
+ * lets a hundred recipients cost little.
+ */
+export async function rsaRecipient(key: openpgp.PublicKey, now: Date): Promise<RsaRecipient | null> {
+  const encryptionKey = await key.getEncryptionKey(undefined, now);
+  const { algorithm } = encryptionKey.getAlgorithmInfo();
+  if (algorithm !== "rsaEncryptSign" && algorithm !== "rsaEncrypt") return null;
+  const { n, e } = encryptionKey.keyPacket.publicParams as { n: Uint8Array; e: Uint8Array };
+  const jwk = {
+    kty: "RSA",
+    n: Buffer.from(n).toString("base64url"),
+    e: Buffer.from(e).toString("base64url"),
+  };
+  return {
+    keyId: Buffer.from(encryptionKey.getKeyID().toHex(), "hex"),
+    key: createPublicKey({ key: jwk, format: "jwk" }),
+  };
+}
+
+/**
+ * A version 3 public-key encrypted session key packet (RFC 9580 section 5.1) for an RSA recipient:
+ * the symmetric algorithm, the session key and its two-byte checksum, PKCS#1 v1.5 encrypted.
+ */
+export function rsaSessionKeyPacket(
+  recipient: RsaRecipient,
+  sessionKey: { data: Uint8Array; algorithm: string },
+): Uint8Array {
+  const algorithm = (openpgp.enums.symmetric as unknown as Record<string, number>)[sessionKey.algorithm];
+  if (algorithm === undefined) throw new Error(`unknown session key algorithm ${sessionKey.algorithm}`);
+  let checksum = 0;
+  for (const byte of sessionKey.data) checksum = (checksum + byte) % 65536;
+  const plain = Buffer.concat([
+    Buffer.from([algorithm]),
+    sessionKey.data,
+    Buffer.from([checksum >> 8, checksum & 0xff]),
+  ]);
+  const encrypted = publicEncrypt({ key: recipient.key, padding: constants.RSA_PKCS1_PADDING }, plain);
+  let start = 0;
+  while (start < encrypted.length - 1 && encrypted[start] === 0) start++;
+  const mpi = encrypted.subarray(start);
+  const bits = (mpi.length - 1) * 8 + (32 - Math.clz32(mpi[0]!));
+  const body = Buffer.concat([
+    Buffer.from([3]),
+    recipient.keyId,
+    Buffer.from([openpgp.enums.publicKey.rsaEncryptSign, bits >> 8, bits & 0xff]),
+    mpi,
+  ]);
+  return Buffer.concat([packetHeader(1, body.length), body]);
+}
+
+/** A new-format packet header (RFC 9580 section 4.2.1). */
+function packetHeader(tag: number, length: number): Buffer {
+  if (length < 192) return Buffer.from([0xc0 | tag, length]);
+  if (length < 8384) return Buffer.from([0xc0 | tag, ((length - 192) >> 8) + 192, (length - 192) & 0xff]);
+  return Buffer.from([
+    0xc0 | tag,
+    0xff,
+    length >>> 24,
+    (length >> 16) & 0xff,
+    (length >> 8) & 0xff,
+    length & 0xff,
+  ]);
+}
