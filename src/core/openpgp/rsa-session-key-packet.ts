@@ -4,6 +4,8 @@ import * as openpgp from "openpgp";
 /** An RSA encryption (sub)key, ready for node's crypto: its key ID and a key object made once. */
 export interface RsaRecipient {
   readonly keyId: Uint8Array;
+  /** The OpenPGP public-key algorithm id of the encryption key (1 or 2). */
+  readonly algorithm: number;
   readonly key: KeyObject;
 }
 
@@ -24,6 +26,7 @@ export async function rsaRecipient(key: openpgp.PublicKey, now: Date): Promise<R
   };
   return {
     keyId: Buffer.from(encryptionKey.getKeyID().toHex(), "hex"),
+    algorithm: encryptionKey.keyPacket.algorithm as number,
     key: createPublicKey({ key: jwk, format: "jwk" }),
   };
 }
@@ -53,7 +56,7 @@ export function rsaSessionKeyPacket(
   const body = Buffer.concat([
     Buffer.from([3]),
     recipient.keyId,
-    Buffer.from([openpgp.enums.publicKey.rsaEncryptSign, bits >> 8, bits & 0xff]),
+    Buffer.from([recipient.algorithm, bits >> 8, bits & 0xff]),
     mpi,
   ]);
   return Buffer.concat([packetHeader(1, body.length), body]);
