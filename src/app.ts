@@ -5,6 +5,7 @@ import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
 import { isManagedPath } from "./core/tree/classify-path.js";
 import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
+import { botLoginOf } from "./github/bot-login.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
@@ -61,12 +62,14 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const queue = new KeyedQueue();
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
-    const deps = (context: Context): EvaluationDeps => ({
+    const botLogin = botLoginOf(app);
+    const deps = async (context: Context): Promise<EvaluationDeps> => ({
       octokit: context.octokit,
       log: context.log,
       cache,
       keyCache,
       now,
+      botLogin: await botLogin(),
     });
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;
     const loadBotKey = () =>
@@ -94,7 +97,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       async (context) => {
         const pull = target(context.payload.pull_request, context.payload.repository);
         await handleOnce(context, `${context.payload.repository.full_name}#${pull.number}`, async () => {
-          await evaluatePullRequest(deps(context), pull);
+          await evaluatePullRequest(await deps(context), pull);
         });
       },
     );
@@ -104,7 +107,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       async (context) => {
         const pull = target(context.payload.pull_request, context.payload.repository);
         await handleOnce(context, `${context.payload.repository.full_name}#${pull.number}`, async () => {
-          await evaluatePullRequest(deps(context), pull);
+          await evaluatePullRequest(await deps(context), pull);
         });
       },
     );
@@ -119,7 +122,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       const repo = { owner: repository.owner?.login ?? repository.owner?.name ?? "", repo: repository.name };
       await handleOnce(context, `${repository.full_name}:reconcile`, async () => {
         await reconcileDefaultBranch(
-          { ...deps(context), botKey: loadBotKey },
+          { ...(await deps(context)), botKey: loadBotKey },
           { repo, defaultBranch: repository.default_branch, before },
         );
       });
@@ -139,19 +142,20 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           });
           pull = target(data, repository);
         }
+        const base = await deps(context);
         const reconcile = () =>
           queue.run(`${repository.full_name}:reconcile`, () =>
             reconcileDefaultBranch(
-              { ...deps(context), botKey: loadBotKey },
+              { ...base, botKey: loadBotKey },
               { repo, defaultBranch: repository.default_branch },
             ),
           );
         await answerCommentCommand(
           {
-            ...deps(context),
+            ...base,
             reconcile,
             rotate: (cluster) =>
-              rotateCluster(deps(context), { repo, defaultBranch: repository.default_branch }, cluster),
+              rotateCluster(base, { repo, defaultBranch: repository.default_branch }, cluster),
           },
           { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
           { id: comment.id, login: comment.user?.login ?? "ghost", action },

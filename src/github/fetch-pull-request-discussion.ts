@@ -5,6 +5,8 @@ export interface IssueComment {
   readonly body: string;
   readonly login: string;
   readonly isBot: boolean;
+  /** Written by this app itself (its own login), not merely by some bot. */
+  readonly byThisApp: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -23,6 +25,7 @@ export async function fetchPullRequestDiscussion(
   octokit: GitHubClient,
   repo: RepoRef,
   pullNumber: number,
+  botLogin: string,
 ): Promise<{ reviews: Review[]; comments: IssueComment[] }> {
   const [reviews, comments] = await Promise.all([
     octokit.paginate("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
@@ -54,6 +57,7 @@ export async function fetchPullRequestDiscussion(
         body: c.body ?? "",
         login: c.user!.login,
         isBot: c.user!.type === "Bot",
+        byThisApp: c.user!.login === botLogin,
         createdAt: new Date(c.created_at),
         updatedAt: new Date(c.updated_at),
       })),

@@ -11,7 +11,7 @@ export async function replyOnce(
   existing: readonly IssueComment[],
 ): Promise<boolean> {
   const marker = `<!-- kaws-bot:reply-to:${inReplyTo.id} -->`;
-  if (existing.some((comment) => comment.isBot && comment.body.includes(marker))) return false;
+  if (existing.some((comment) => comment.byThisApp && comment.body.includes(marker))) return false;
   await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
     ...repo,
     issue_number: issueNumber,

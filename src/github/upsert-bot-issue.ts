@@ -9,6 +9,7 @@ export async function upsertBotIssue(
   repo: RepoRef,
   topic: string,
   content: { title: string; body: string } | null,
+  botLogin: string,
 ): Promise<"created" | "updated" | "unchanged" | "closed" | "none"> {
   const marker = `<!-- kaws-bot:issue:${topic} -->`;
   const open = await octokit.paginate("GET /repos/{owner}/{repo}/issues", {
@@ -18,7 +19,9 @@ export async function upsertBotIssue(
   });
   const existing = open.find(
     (issue) =>
-      issue.pull_request === undefined && issue.user?.type === "Bot" && (issue.body ?? "").startsWith(marker),
+      issue.pull_request === undefined &&
+      issue.user?.login === botLogin &&
+      (issue.body ?? "").startsWith(marker),
   );
   if (content === null) {
     if (existing === undefined) return "none";

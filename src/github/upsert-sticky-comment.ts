@@ -5,7 +5,7 @@ import type { PublishResult } from "./publish-check-run.js";
 
 /** The bot's one comment: its marker, written by a bot (nobody can plant a look-alike). */
 export function findStickyComment(comments: readonly IssueComment[]): IssueComment | undefined {
-  return comments.find((comment) => comment.isBot && comment.body.startsWith(STICKY_MARKER));
+  return comments.find((comment) => comment.byThisApp && comment.body.startsWith(STICKY_MARKER));
 }
 
 /** Edit the one comment in place when its text changed; create it only when there is none. */

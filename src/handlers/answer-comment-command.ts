@@ -57,7 +57,7 @@ export async function answerCommentCommand(
   if (comment.action !== "created") return;
   const [config, discussion] = await Promise.all([
     fetchDefaultBranchConfig(octokit, target.repo, target.defaultBranch),
-    fetchPullRequestDiscussion(octokit, target.repo, target.issueNumber),
+    fetchPullRequestDiscussion(octokit, target.repo, target.issueNumber, deps.botLogin),
   ]);
   const reply = (text: string) =>
     replyOnce(octokit, target.repo, target.issueNumber, comment, text, discussion.comments);

@@ -31,6 +31,8 @@ export interface EvaluationDeps {
   readonly cache: BlobCache;
   readonly keyCache: PublicKeyCache;
   readonly now: () => Date;
+  /** This app's own login: only its comments and issues are its own. */
+  readonly botLogin: string;
 }
 
 export interface PullRequestVerdict {
@@ -51,7 +53,7 @@ export async function evaluatePullRequest(
   const now = deps.now();
   const [state, discussion] = await Promise.all([
     loadPullRequestState(octokit, pull.repo, pull, cache),
-    fetchPullRequestDiscussion(octokit, pull.repo, pull.number),
+    fetchPullRequestDiscussion(octokit, pull.repo, pull.number, deps.botLogin),
   ]);
   const evaluation = await evaluateChange({
     base: state.base,

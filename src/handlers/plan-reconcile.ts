@@ -70,6 +70,7 @@ export async function planReconcile(
       branchHead: head,
       defaultBranch: target.defaultBranch,
       config: verification.config,
+      botLogin: deps.botLogin,
     });
     if (proof.approved) approvals.set(csr.path, proof.approval);
     else refused.push({ csr, reason: proof.reason });

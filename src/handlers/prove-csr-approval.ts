@@ -25,6 +25,7 @@ export async function proveCsrApproval(
     branchHead: string;
     defaultBranch: string;
     config: KawsConfig;
+    botLogin: string;
   },
 ): Promise<ApprovalProof> {
   const { csr } = input;
@@ -53,7 +54,7 @@ export async function proveCsrApproval(
       reason: `the CSR on the branch is not the one at the final commit of #${pull.number} that maintainers saw`,
     };
   }
-  const discussion = await fetchPullRequestDiscussion(octokit, repo, pull.number);
+  const discussion = await fetchPullRequestDiscussion(octokit, repo, pull.number, input.botLogin);
   const ledger = parseLedger(findStickyComment(discussion.comments)?.body);
   const required = requiredApprovals(input.config, input.groups);
   const approvals = await countPullRequestApprovals(

@@ -137,7 +137,7 @@ async function reportRefused(
             "To fix: remove or re-request the CSR in a pull request; restore a key file from history or rotate the cluster.",
           ].join("\n"),
         };
-  const result = await upsertBotIssue(deps.octokit, repo, "unhandled-files", content);
+  const result = await upsertBotIssue(deps.octokit, repo, "unhandled-files", content, deps.botLogin);
   if (result !== "none" && result !== "unchanged")
     deps.log.warn(
       { refused: refused.map((r) => r.csr.path), problems: problems.map((p) => p.path), issue: result },
@@ -160,10 +160,14 @@ async function reportFormerAdmins(
     former,
     deps.now(),
   )) {
-    const result = await upsertBotIssue(deps.octokit, target.repo, `removed-admin:${admin.topic}`, {
-      title: admin.title,
-      body: admin.body,
-    });
+    const content = { title: admin.title, body: admin.body };
+    const result = await upsertBotIssue(
+      deps.octokit,
+      target.repo,
+      `removed-admin:${admin.topic}`,
+      content,
+      deps.botLogin,
+    );
     deps.log.warn({ removed: admin.topic, issue: result }, "an admin was removed: rotation advised");
   }
 }

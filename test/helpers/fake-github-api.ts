@@ -91,6 +91,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         },
       ],
     ],
+    ["GET", /^\/app$/, () => [200, { id: 123, slug: "kaws-bot", name: "kaws-bot" }]],
     [
       "GET",
       new RegExp(`^${base}/compare/`),
