@@ -68,6 +68,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
         .map((c) => `${c.method} ${shape(c.path)}`)
         .sort(),
     ).toEqual([
+      "GET /app", // once per process: the app's own login, to know its own comments
       "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&filter=latest&per_page=100",
       "GET /repos/acme/cluster-keys/compare/main...HEAD?per_page=1",
       "GET /repos/acme/cluster-keys/git/blobs/BLOB",
