@@ -16,6 +16,7 @@ import {
 } from "./handlers/evaluate-pull-request.js";
 import { healthHandler } from "./handlers/health.js";
 import { reconcileDefaultBranch } from "./handlers/reconcile-default-branch.js";
+import { provisionCluster } from "./handlers/provision-cluster.js";
 import { rotateCluster } from "./handlers/rotate-cluster.js";
 
 export interface AppOptions {
@@ -156,6 +157,8 @@ export function createKawsBot(appOptions: AppOptions = {}) {
             reconcile,
             rotate: (cluster) =>
               rotateCluster(base, { repo, defaultBranch: repository.default_branch }, cluster),
+            provision: (cluster) =>
+              provisionCluster(base, { repo, defaultBranch: repository.default_branch }, cluster),
           },
           { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
           { id: comment.id, login: comment.user?.login ?? "ghost", action },

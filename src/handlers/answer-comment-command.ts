@@ -25,6 +25,8 @@ export interface CommandDeps extends EvaluationDeps {
   readonly reconcile: () => Promise<"committed" | "proposed" | "nothing">;
   /** Open a rotation pull request (for `/kaws rotate <cluster>`); says what it did. */
   readonly rotate: (cluster: string) => Promise<string>;
+  /** Dispatch provisioning of a cluster at the default branch's head (for `/kaws provision <cluster>`); says what it did. */
+  readonly provision: (cluster: string) => Promise<string>;
 }
 
 /**
@@ -93,16 +95,15 @@ export async function answerCommentCommand(
       await reply(said[result]);
       return;
     }
+    case "provision":
+      await reply(await deps.provision(command.cluster));
+      return;
     case "rotate":
       await reply(await deps.rotate(command.cluster));
       return;
     case "unknown":
       await reply(`\`/kaws ${command.text}\` is not a command.\n\n${HELP_TEXT}`);
       return;
-    default:
-      await reply(
-        `\`/kaws ${command.name}\` is not available in this version of kaws-bot yet; nothing was done.`,
-      );
   }
 }
 

@@ -33,6 +33,8 @@ export interface ReconcilePlan {
   readonly problems: { path: string; reason: string }[];
   readonly tree: RepoTree;
   readonly recipientCount: number;
+  /** The provisioning workflow of the branch's config. */
+  readonly workflow: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function planReconcile(
     former: [],
     tree,
     recipientCount: recipients.length,
+    workflow: verification.config.provision.workflow,
   };
   const botKey = approved.length > 0 || owesKeys ? await deps.botKey() : null;
   if (botKey === null) {
@@ -134,5 +137,6 @@ export async function planReconcile(
     problems: keyPlan.problems,
     tree,
     recipientCount: recipients.length,
+    workflow: verification.config.provision.workflow,
   };
 }

@@ -2,7 +2,10 @@ import type * as openpgp from "openpgp";
 import type { CertificateToWrite, RefusedCsr } from "../core/reconcile/plan-certificates.js";
 import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
 import { reconcileCommitMessage } from "../core/reconcile/reconcile-commit-message.js";
+import { clustersToProvision } from "../core/reconcile/clusters-to-provision.js";
 import { commitFiles, proposeRefusedCommit } from "../github/commit-files.js";
+import { dispatchProvisioning } from "../github/dispatch-provisioning.js";
+import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
 import { upsertBotIssue } from "../github/upsert-bot-issue.js";
 import type { EvaluationDeps } from "./evaluate-pull-request.js";
@@ -45,6 +48,7 @@ export async function reconcileDefaultBranch(
       content: f.content,
     }));
     let result: "committed" | "proposed" | "nothing" = "nothing";
+    let finalHead = head;
     if (files.length > 0) {
       const message = reconcileCommitMessage(plan.certificates, plan.keyFiles, plan.recipientCount);
       const outcome = await commitFiles(octokit, target.repo, target.defaultBranch, head, files, message);
@@ -82,10 +86,12 @@ export async function reconcileDefaultBranch(
         );
         await announceCertificates(deps, target.repo, plan.certificates);
         result = "committed";
+        finalHead = outcome.sha;
       }
     }
     await reportRefused(deps, target.repo, plan.refused, plan.problems);
     if (plan.former.length > 0) await reportFormerAdmins(deps, target, plan, plan.former);
+    await provisionChangedClusters(deps, target, target.before ?? head, finalHead, plan.workflow);
     return result;
   }
   throw new Error(
@@ -169,5 +175,36 @@ async function reportFormerAdmins(
       deps.botLogin,
     );
     deps.log.warn({ removed: admin.topic, issue: result }, "an admin was removed: rotation advised");
+  }
+}
+
+/**
+ * Dispatch provisioning, once per cluster and commit, for each cluster whose cluster.yml or server
+ * PKI changed between the previous head (or, for `/kaws reencrypt`, the head before its own commit)
+ * and the branch as the bot leaves it.
+ */
+async function provisionChangedClusters(
+  deps: ReconcileDeps,
+  target: { repo: RepoRef; defaultBranch: string },
+  from: string,
+  to: string,
+  workflow: string,
+): Promise<void> {
+  if (from === to) return;
+  const [before, after] = await Promise.all([
+    fetchTreeListing(deps.octokit, target.repo, from),
+    fetchTreeListing(deps.octokit, target.repo, to),
+  ]);
+  for (const cluster of clustersToProvision(before, after)) {
+    const result = await dispatchProvisioning(deps.octokit, target.repo, {
+      workflow,
+      defaultBranch: target.defaultBranch,
+      cluster,
+      sha: to,
+    });
+    deps.log.info(
+      { cluster, sha: to, result: result.kind, reason: result.kind === "failed" ? result.reason : undefined },
+      "provisioning",
+    );
   }
 }

@@ -22,6 +22,8 @@ export interface FakeGitHubOptions {
   readonly now?: () => Date;
   /** The default branch refuses pushes (branch protection without the app on the bypass list). */
   readonly protectedBranch?: boolean;
+  /** Workflow files that exist (default: provision.yml). */
+  readonly workflows?: string[];
 }
 
 type Reply = [number, unknown];
@@ -74,6 +76,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   }[] = [];
   const createdPulls: { number: number; head: string; base: string; title: string; body: string }[] = [];
   const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
+  const statuses: { sha: string; context: string; state: string; description: string }[] = [];
+  const dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   const faults: { method: string; pattern: RegExp; status: number; message: string }[] = [];
   const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
@@ -90,6 +94,29 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
           permissions: {},
         },
       ],
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/commits/([0-9a-f]{40})/statuses`),
+      (m) => [200, statuses.filter((s) => s.sha === m[1])],
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/statuses/([0-9a-f]{40})$`),
+      (m, body) => {
+        const status = { sha: m[1]!, ...(body as { context: string; state: string; description: string }) };
+        statuses.push(status);
+        return [201, status];
+      },
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/actions/workflows/([^/]+)/dispatches$`),
+      (m, body) => {
+        if (!(options.workflows ?? ["provision.yml"]).includes(m[1]!)) return [404, { message: "Not Found" }];
+        dispatches.push({ workflow: m[1]!, ...(body as { ref: string; inputs: Record<string, string> }) });
+        return [204, ""];
+      },
     ],
     ["GET", /^\/app$/, () => [200, { id: 123, slug: "kaws-bot", name: "kaws-bot" }]],
     [
@@ -356,6 +383,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     reviews,
     refs,
     issues,
+    statuses,
+    dispatches,
     /** The next matching request fails with this status, once. */
     failNext(method: string, pattern: RegExp, status = 502, message = "Server Error (injected)") {
       faults.push({ method, pattern, status, message });

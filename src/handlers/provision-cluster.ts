@@ -1,0 +1,41 @@
+import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
+import { dispatchProvisioning } from "../github/dispatch-provisioning.js";
+import type { RepoRef } from "../github/github-client.js";
+import type { EvaluationDeps } from "./evaluate-pull-request.js";
+
+/** `/kaws provision <cluster>`: dispatch the provisioning workflow at the default branch's head, once per commit. */
+export async function provisionCluster(
+  deps: EvaluationDeps,
+  target: { repo: RepoRef; defaultBranch: string },
+  cluster: string,
+): Promise<string> {
+  const { octokit } = deps;
+  const { data: ref } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    ...target.repo,
+    ref: `heads/${target.defaultBranch}`,
+  });
+  const sha = ref.object.sha;
+  try {
+    await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...target.repo,
+      path: `clusters/${cluster}/cluster.yml`,
+      ref: sha,
+    });
+  } catch {
+    return `there is no cluster \`${cluster}\` on the default branch.`;
+  }
+  const config = await fetchDefaultBranchConfig(octokit, target.repo, target.defaultBranch);
+  const workflow = config?.provision.workflow ?? "provision.yml";
+  const result = await dispatchProvisioning(octokit, target.repo, {
+    workflow,
+    defaultBranch: target.defaultBranch,
+    cluster,
+    sha,
+  });
+  deps.log.info({ cluster, sha, result: result.kind }, "provisioning on request");
+  if (result.kind === "dispatched")
+    return `dispatched \`${workflow}\` for **${cluster}** at \`${sha.slice(0, 12)}\`.`;
+  if (result.kind === "already")
+    return `provisioning of **${cluster}** at \`${sha.slice(0, 12)}\` was already dispatched; nothing done twice.`;
+  return `could not dispatch provisioning of **${cluster}**: ${result.reason}.`;
+}

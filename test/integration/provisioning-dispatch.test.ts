@@ -1,0 +1,134 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
+import { commentPayload, pullRequestPayload, pushPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestFixture } from "../helpers/pull-request-fixture.js";
+import { useRepo } from "../helpers/use-repo.js";
+
+const { ids, repo: built } = useRepo();
+afterEach(() => nock.cleanAll());
+
+async function pushChange(change: { files?: Files; remove?: string[] }, deliveries = 1) {
+  const fixture = pullRequestFixture(built().files, {});
+  const merged: Files = { ...built().files, ...change.files };
+  for (const path of change.remove ?? []) delete merged[path];
+  const head = fixture.repo.commit(merged, {}, [fixture.baseSha], "merged change");
+  fixture.github.refs.set("heads/main", head);
+  const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+  const pull = pullRequestPayload({ headSha: head, baseSha: fixture.baseSha });
+  const touched = [...Object.keys(change.files ?? {}), ...(change.remove ?? [])];
+  const push = pushPayload({
+    pull,
+    before: fixture.baseSha,
+    after: head,
+    commits: [{ id: head, modified: touched }],
+  });
+  try {
+    for (let i = 0; i < deliveries; i++) expect(await server.deliver("push", push, `p${i}`)).toBe(200);
+  } finally {
+    await server.stop();
+  }
+  return { ...fixture, head };
+}
+
+describe("dispatching provisioning", () => {
+  it("dispatches once for a new cluster, at the bot's commit, and never twice for it", async () => {
+    const f = await pushChange({ files: { "clusters/staging/cluster.yml": CLUSTER_YML } }, 2);
+    const botCommit = f.github.refs.get("heads/main")!;
+    expect(f.repo.required(botCommit).message).toMatch(/^kaws: generate the PKI of staging/);
+    expect(f.github.dispatches).toEqual([
+      { workflow: "provision.yml", ref: "main", inputs: { cluster: "staging", ref: botCommit } },
+    ]);
+    expect(f.github.statuses).toEqual([
+      expect.objectContaining({ sha: botCommit, context: "kaws/provision/staging", state: "pending" }),
+    ]);
+  });
+
+  it("does not dispatch when only key files were re-encrypted: the machines' PKI did not change", async () => {
+    const f = await pushChange({ remove: ["pubkeys/bob.asc"] });
+    expect(f.repo.required(f.github.refs.get("heads/main")!).message).toMatch(/^kaws: re-encrypt 3 keys/);
+    expect(f.github.dispatches).toEqual([]);
+  });
+
+  it("dispatches when cluster.yml changes", async () => {
+    const f = await pushChange({
+      files: { "clusters/prod/cluster.yml": CLUSTER_YML.replace("count: 3}\nnodes", "count: 5}\nnodes") },
+    });
+    expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "prod", ref: f.head }]);
+  });
+});
+
+describe("/kaws provision", () => {
+  async function comment(login: string, body: string, options: { workflows?: string[] } = {}) {
+    const fixture = pullRequestFixture(built().files, {}, {}, {}, { workflows: options.workflows });
+    const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+    const pull = pullRequestPayload({ headSha: fixture.baseSha, baseSha: fixture.baseSha });
+    const send = async (id: number) => {
+      fixture.github.addComment(44, login, body, new Date());
+      const payload = commentPayload({ pull, id, login, body, at: new Date() });
+      const issue: Record<string, unknown> = { ...payload.issue, number: 44 };
+      delete issue.pull_request;
+      expect(await server.deliver("issue_comment", { ...payload, issue }, `c${id}`)).toBe(200);
+    };
+    return {
+      fixture,
+      server,
+      send,
+      replies: () => fixture.github.comments.filter((c) => c.user.type === "Bot").map((c) => c.body),
+    };
+  }
+
+  it("dispatches for a maintainer at the default branch's head, once per commit", async () => {
+    const c = await comment("dave", "/kaws provision prod");
+    try {
+      await c.send(200);
+      await c.send(201);
+      expect(c.fixture.github.dispatches).toEqual([
+        { workflow: "provision.yml", ref: "main", inputs: { cluster: "prod", ref: c.fixture.baseSha } },
+      ]);
+      expect(c.replies()).toEqual([
+        expect.stringContaining(
+          `dispatched \`provision.yml\` for **prod** at \`${c.fixture.baseSha.slice(0, 12)}\``,
+        ),
+        expect.stringContaining("was already dispatched; nothing done twice"),
+      ]);
+    } finally {
+      await c.server.stop();
+    }
+  });
+
+  it("says what to fix when the workflow is missing, and records the error on the commit", async () => {
+    const c = await comment("dave", "/kaws provision prod", { workflows: [] });
+    try {
+      await c.send(300);
+      expect(c.replies()[0]).toContain(".github/workflows/provision.yml is missing on main");
+      expect(c.fixture.github.statuses).toEqual([
+        expect.objectContaining({ context: "kaws/provision/prod", state: "error" }),
+      ]);
+    } finally {
+      await c.server.stop();
+    }
+  });
+
+  it("refuses a non-maintainer", async () => {
+    const c = await comment("mallory", "/kaws provision prod");
+    try {
+      await c.send(400);
+      expect(c.replies()[0]).toContain("`/kaws` commands are for the maintainers");
+      expect(c.fixture.github.dispatches).toEqual([]);
+    } finally {
+      await c.server.stop();
+    }
+  });
+
+  it("says when there is no such cluster", async () => {
+    const d = await comment("dave", "/kaws provision nowhere");
+    try {
+      await d.send(401);
+      expect(d.replies()[0]).toContain("there is no cluster `nowhere` on the default branch");
+      expect(d.fixture.github.dispatches).toEqual([]);
+    } finally {
+      await d.server.stop();
+    }
+  });
+});
