@@ -1,3 +1,4 @@
+import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { dispatchProvisioning } from "../github/dispatch-provisioning.js";
 import type { RepoRef } from "../github/github-client.js";
@@ -10,11 +11,7 @@ export async function provisionCluster(
   cluster: string,
 ): Promise<string> {
   const { octokit } = deps;
-  const { data: ref } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-    ...target.repo,
-    ref: `heads/${target.defaultBranch}`,
-  });
-  const sha = ref.object.sha;
+  const sha = await fetchBranchHead(octokit, target.repo, target.defaultBranch);
   try {
     await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
       ...target.repo,

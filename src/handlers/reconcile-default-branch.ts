@@ -1,4 +1,5 @@
 import type * as openpgp from "openpgp";
+import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import type { CertificateToWrite, RefusedCsr } from "../core/reconcile/plan-certificates.js";
 import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
 import { reconcileCommitMessage } from "../core/reconcile/reconcile-commit-message.js";
@@ -33,13 +34,7 @@ export async function reconcileDefaultBranch(
 ): Promise<"committed" | "proposed" | "nothing"> {
   const { octokit, log } = deps;
   // The branch as it is now, not as the event saw it: a redelivered old push finds the work done.
-  const branchHead = async () => {
-    const { data } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-      ...target.repo,
-      ref: `heads/${target.defaultBranch}`,
-    });
-    return data.object.sha;
-  };
+  const branchHead = () => fetchBranchHead(octokit, target.repo, target.defaultBranch);
   let head = await branchHead();
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const plan = await planReconcile(deps, target, head);

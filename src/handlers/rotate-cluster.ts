@@ -1,4 +1,5 @@
 import type * as openpgp from "openpgp";
+import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import { verifyTree } from "../core/policy/verify-tree.js";
 import { planRotation } from "../core/reconcile/plan-rotation.js";
 import { BOT_KEY_PATH, CONFIG_PATH, classifyPath } from "../core/tree/classify-path.js";
@@ -18,11 +19,7 @@ export async function rotateCluster(
   cluster: string,
 ): Promise<string> {
   const { octokit } = deps;
-  const { data: ref } = await octokit.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-    ...target.repo,
-    ref: `heads/${target.defaultBranch}`,
-  });
-  const head = ref.object.sha;
+  const head = await fetchBranchHead(octokit, target.repo, target.defaultBranch);
   const listing = await fetchTreeListing(octokit, target.repo, head);
   if (!listing.has(`clusters/${cluster}/cluster.yml`))
     return `there is no cluster \`${cluster}\` on the default branch.`;
