@@ -52,6 +52,23 @@ async function scenario(
         reviewPayload({ pull, reviewer, state: "approved", commitId: fixture.headSha, at }),
       );
     },
+    /** erin pushes a commit on top of the head at `at`; GitHub now lists it as the pull request's head. */
+    push: (at: Date) => {
+      const headFiles = [...fixture.repo.required(fixture.headSha).files].map(([path, file]) => [
+        path,
+        fixture.repo.blobs.get(file.oid)!,
+      ]);
+      const pushed = fixture.repo.commit({ ...Object.fromEntries(headFiles), "README.md": "pushed" });
+      clock = at;
+      const synchronize = pullRequestPayload({
+        action: "synchronize",
+        headSha: pushed,
+        baseSha: fixture.baseSha,
+        author: "erin",
+      });
+      fixture.github.setPull(7, synchronize.pull_request);
+      return { pushed, synchronize };
+    },
     latestRun: () => fixture.github.checkRuns.at(-1)!,
     sticky: () => fixture.github.comments.find((c) => c.body.startsWith("<!-- kaws-bot:sticky -->"))!.body,
     replies: () =>
@@ -84,18 +101,7 @@ describe("approvals bound to the exact commit", () => {
     try {
       await s.deliver("pull_request", s.pull);
       await s.approveByReview("dave", minutes(5));
-      const headFiles = [...s.repo.required(s.headSha).files].map(([path, file]) => [
-        path,
-        s.repo.blobs.get(file.oid)!,
-      ]);
-      const pushed = s.repo.commit({ ...Object.fromEntries(headFiles), "README.md": "pushed" });
-      s.setClock(minutes(10));
-      const synchronize = pullRequestPayload({
-        action: "synchronize",
-        headSha: pushed,
-        baseSha: s.baseSha,
-        author: "erin",
-      });
+      const { pushed, synchronize } = s.push(minutes(10));
       await s.deliver("pull_request", synchronize);
       expect(s.latestRun()).toMatchObject({ head_sha: pushed, conclusion: "action_required" });
       expect(s.sticky()).toContain("**Approvals:** 0 of 1");
@@ -109,19 +115,7 @@ describe("approvals bound to the exact commit", () => {
     const s = await scenario();
     try {
       await s.deliver("pull_request", s.pull); // head A reported at minute 0
-      const headFiles = [...s.repo.required(s.headSha).files].map(([path, file]) => [
-        path,
-        s.repo.blobs.get(file.oid)!,
-      ]);
-      const pushed = s.repo.commit({ ...Object.fromEntries(headFiles), "README.md": "pushed" });
-      s.setClock(minutes(10));
-      const synchronize = pullRequestPayload({
-        action: "synchronize",
-        headSha: pushed,
-        baseSha: s.baseSha,
-        author: "erin",
-      });
-      s.github.setPull(7, synchronize.pull_request);
+      const { synchronize } = s.push(minutes(10));
       // dave wrote his comment at minute 8, before the bot reported the new head at minute 10
       s.github.addComment(7, "dave", "/kaws approve", minutes(8));
       await s.deliver("pull_request", synchronize);
