@@ -9,6 +9,7 @@ import { checkCommand } from "./check-command.js";
 import { clusterCommand } from "./cluster-command.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
+import { provisionCommand } from "./provision-command.js";
 import { verifyCommand } from "./verify-command.js";
 
 export const USAGE = `kaws — keep the PKI of Kubernetes clusters on AWS in git, safely
@@ -31,12 +32,18 @@ Usage:
       opening them with your own gpg.
   kaws cluster rotate C [--repo DIR]
       A new CA, master and node keys for C, and every admin certificate re-issued: commit it in a PR.
+  kaws provision plan C [--repo DIR] [--json]
+      What EC2 lacks for cluster C: security groups per the policy (drift to revoke), instances per
+      cluster.yml, outdated PKI to replace. Changes nothing. Exit 0 no changes, 2 changes, 1 a problem.
+  kaws provision apply C [--repo DIR]
+      Make those changes (instances replaced one at a time); masters and nodes get their PKI, opened
+      with the bot's key from KAWS_BOT_KEY. Safe to run again. Exit 0 done, 1 a problem.
   kaws bot-key [--name NAME] [--repo DIR]
       Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
   kaws help
       Show this text.
 
-Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository.
+Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository (provision: see above).
 `;
 
 interface Streams {
@@ -95,6 +102,32 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
         return await clusterCommand(
           sub,
           { repo: resolve(values.repo ?? "."), cluster: positionals[0], now },
+          streams.stdout,
+        );
+      }
+      case "provision": {
+        const [sub, ...args] = rest;
+        const { values, positionals } = parse(
+          args,
+          { repo: { type: "string" }, json: { type: "boolean" } },
+          true,
+        );
+        if (
+          (sub !== "plan" && sub !== "apply") ||
+          positionals.length !== 1 ||
+          (sub === "apply" && values.json)
+        )
+          throw new CliError("usage: kaws provision plan C [--json] | kaws provision apply C");
+        return await provisionCommand(
+          sub,
+          {
+            repo: resolve(values.repo ?? "."),
+            cluster: positionals[0]!,
+            json: values.json === true,
+            now,
+            botKey: process.env.KAWS_BOT_KEY || undefined,
+            botKeyPassphrase: process.env.KAWS_BOT_KEY_PASSPHRASE || undefined,
+          },
           streams.stdout,
         );
       }
