@@ -12,6 +12,8 @@ export class Ec2Error extends Error {
 
 interface SdkErrorLike {
   name?: string;
+  /** Node's network error code (ECONNREFUSED, ENOTFOUND, ...). */
+  code?: string;
   Code?: string;
   message?: string;
   $metadata?: { attempts?: number; httpStatusCode?: number };
@@ -27,7 +29,8 @@ const PERMISSIONS_DOC = "docs/aws.md lists the exact permissions";
 export function explainEc2Error(action: string, cause: unknown): Ec2Error {
   if (cause instanceof Ec2Error) return cause;
   const error = (cause ?? {}) as SdkErrorLike;
-  const code = error.Code ?? error.name ?? "Error";
+  const network = /^E[A-Z]+$/.test(error.code ?? "") ? error.code : undefined;
+  const code = error.Code ?? network ?? error.name ?? "Error";
   const said = (error.message ?? "").split("Encoded authorization failure message:")[0]!.trim();
   const permission = `ec2:${action}`;
   const attempts = error.$metadata?.attempts;
@@ -72,6 +75,14 @@ export function explainEc2Error(action: string, cause: unknown): Ec2Error {
       break;
     case "CredentialsProviderError":
       message = `no AWS credentials found for ${permission}: set them the standard way (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or the workflow's role)`;
+      break;
+    case "ECONNREFUSED":
+    case "ENOTFOUND":
+    case "ETIMEDOUT":
+    case "ECONNRESET":
+    case "EAI_AGAIN":
+    case "TimeoutError":
+      message = `could not reach EC2 for ${permission} (${code}): check the network, the region, and AWS_ENDPOINT_URL_EC2 / AWS_ENDPOINT_URL if set`;
       break;
     default:
       message = `EC2 refused ${permission} (${code}${error.$metadata?.httpStatusCode ? `, HTTP ${error.$metadata.httpStatusCode}` : ""}): ${said || "no message"}`;
