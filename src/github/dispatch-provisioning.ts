@@ -1,7 +1,11 @@
 import type { GitHubClient, RepoRef } from "./github-client.js";
 
 export type DispatchResult =
-  { kind: "dispatched" } | { kind: "already" } | { kind: "failed"; reason: string };
+  /** `previous`: the status a failed earlier dispatch or run left, if any. */
+  | { kind: "dispatched"; previous?: string }
+  /** Dispatched before for this commit: `state` is the status the dispatch or the workflow left. */
+  | { kind: "already"; state: string }
+  | { kind: "failed"; reason: string };
 
 const CONTEXT = (cluster: string) => `kaws/provision/${cluster}`;
 
@@ -14,15 +18,26 @@ const CONTEXT = (cluster: string) => `kaws/provision/${cluster}`;
 export async function dispatchProvisioning(
   octokit: GitHubClient,
   repo: RepoRef,
-  input: { workflow: string; defaultBranch: string; cluster: string; sha: string; targetUrl?: string },
+  input: {
+    workflow: string;
+    defaultBranch: string;
+    cluster: string;
+    sha: string;
+    targetUrl?: string;
+    /** A person asked again: a run the workflow reported as failed is dispatched once more. */
+    retryFailed?: boolean;
+  },
 ): Promise<DispatchResult> {
+  // newest first: the latest word on this cluster and commit, from the bot or from the workflow
   const { data: statuses } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
     ...repo,
     ref: input.sha,
     per_page: 100,
   });
-  if (statuses.some((status) => status.context === CONTEXT(input.cluster) && status.state !== "error"))
-    return { kind: "already" };
+  const latest = statuses.find((status) => status.context === CONTEXT(input.cluster))?.state;
+  const retry =
+    latest === undefined || latest === "error" || (latest === "failure" && input.retryFailed === true);
+  if (!retry) return { kind: "already", state: latest };
   let result: DispatchResult;
   try {
     await octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
@@ -31,7 +46,7 @@ export async function dispatchProvisioning(
       ref: input.defaultBranch,
       inputs: { cluster: input.cluster, ref: input.sha },
     });
-    result = { kind: "dispatched" };
+    result = { kind: "dispatched", previous: latest };
   } catch (cause) {
     const status = (cause as { status?: number }).status;
     if (status !== 404 && status !== 422) throw cause;

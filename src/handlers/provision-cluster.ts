@@ -28,11 +28,21 @@ export async function provisionCluster(
     defaultBranch: target.defaultBranch,
     cluster,
     sha,
+    retryFailed: true,
   });
   deps.log.info({ cluster, sha, result: result.kind }, "provisioning on request");
+  if (result.kind === "dispatched" && result.previous === "failure")
+    return `the last provisioning of **${cluster}** at \`${sha.slice(0, 12)}\` failed: dispatched \`${workflow}\` again.`;
   if (result.kind === "dispatched")
     return `dispatched \`${workflow}\` for **${cluster}** at \`${sha.slice(0, 12)}\`.`;
-  if (result.kind === "already")
-    return `provisioning of **${cluster}** at \`${sha.slice(0, 12)}\` was already dispatched; nothing done twice.`;
+  if (result.kind === "already") {
+    const how =
+      result.state === "success"
+        ? "the workflow reported success"
+        : result.state === "failure"
+          ? "the workflow reported a failure"
+          : "its run is pending";
+    return `provisioning of **${cluster}** at \`${sha.slice(0, 12)}\` was already dispatched (${how}); nothing done twice.`;
+  }
   return `could not dispatch provisioning of **${cluster}**: ${result.reason}.`;
 }

@@ -98,7 +98,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     [
       "GET",
       new RegExp(`^${base}/commits/([0-9a-f]{40})/statuses`),
-      (m) => [200, statuses.filter((s) => s.sha === m[1])],
+      (m) => [200, statuses.filter((s) => s.sha === m[1]).reverse()], // newest first, as GitHub lists them
     ],
     [
       "POST",

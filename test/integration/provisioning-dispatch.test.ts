@@ -90,7 +90,34 @@ describe("/kaws provision", () => {
         expect.stringContaining(
           `dispatched \`provision.yml\` for **prod** at \`${c.fixture.baseSha.slice(0, 12)}\``,
         ),
-        expect.stringContaining("was already dispatched; nothing done twice"),
+        expect.stringContaining("was already dispatched (its run is pending); nothing done twice"),
+      ]);
+    } finally {
+      await c.server.stop();
+    }
+  });
+
+  it("dispatches again only after the workflow reported a failure", async () => {
+    const c = await comment("dave", "/kaws provision prod");
+    const report = (state: string) =>
+      c.fixture.github.statuses.push({
+        sha: c.fixture.baseSha,
+        context: "kaws/provision/prod",
+        state,
+        description: `provisioning ${state}`,
+      });
+    try {
+      await c.send(210);
+      report("failure");
+      await c.send(211);
+      report("success");
+      await c.send(212);
+      expect(c.fixture.github.dispatches).toHaveLength(2);
+      expect(c.replies().slice(1)).toEqual([
+        expect.stringContaining(
+          `the last provisioning of **prod** at \`${c.fixture.baseSha.slice(0, 12)}\` failed: dispatched \`provision.yml\` again.`,
+        ),
+        expect.stringContaining("was already dispatched (the workflow reported success); nothing done twice"),
       ]);
     } finally {
       await c.server.stop();
