@@ -132,6 +132,8 @@ export async function applyProvisionPlan(plan: ProvisionPlan, deps: ApplyDeps): 
         });
         return undefined;
       case "terminate":
+        // a terminated instance is replaced by nothing: the role never runs fewer than it has ready
+        for (const id of step.after) await waitForInstanceRunning(deps.ec2, id, deps.wait);
         await terminate(step.instanceId);
         return undefined;
       case "launch":

@@ -328,6 +328,21 @@ describe("a rotated PKI", () => {
       /new instance i-\S+ is still pending after 1 s: nothing older was terminated/,
     );
     expect(mutations().filter((a) => a === "TerminateInstances")).toEqual([]);
+
+    // the next run finds four masters, one of them still pending: an old one goes only once it runs
+    // it runs at the third look from now: the plan's, apply's own, and apply's wait
+    const pending = fake.live("masters").find((i) => i.state === "pending")!;
+    fake.pendingPolls = pending.polls + 3;
+    const plan = await provision("plan");
+    expect(plan.output).toMatch(
+      /^- terminate masters instance i-\S+: cluster.yml wants 3 masters, there are 4 \(once i-\S+ runs\)$/m,
+    );
+    const start = fake.runningAfterEachChange.length;
+    expect((await provision("apply")).code).toBe(0);
+    for (const { running } of fake.runningAfterEachChange.slice(start))
+      expect(running.masters).toBeGreaterThanOrEqual(3);
+    expect(new Set(fake.live("masters").map((i) => i.tags["kaws:pki"])).size).toBe(1);
+    expect(fake.live("masters")).toHaveLength(3);
   });
 });
 

@@ -30,8 +30,22 @@ describe("planInstances", () => {
         role: "masters",
         instanceId: "i-old1",
         reason: "cluster.yml wants 2 masters, there are 3",
+        after: [],
       },
       { kind: "replace", role: "masters", instanceId: "i-old2", from: "g1", to: "g2" },
+    ]);
+  });
+
+  it("after a replacement cut short, terminates the old instance only once the new one runs", () => {
+    const live = [instance("i-old", "g1", "running", 1), instance("i-new", "g2", "pending", 2)];
+    expect(planInstances("masters", 1, "g2", live)).toEqual([
+      {
+        kind: "terminate",
+        role: "masters",
+        instanceId: "i-old",
+        reason: "cluster.yml wants 1 masters, there are 2",
+        after: ["i-new"],
+      },
     ]);
   });
 

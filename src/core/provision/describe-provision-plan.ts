@@ -13,7 +13,7 @@ export function describeProvisionStep(cluster: string, step: ProvisionStep): str
     case "authorize":
       return `+ allow ${describeRule(step.rule, group)} on ${group(step.role)}`;
     case "terminate":
-      return `- terminate ${step.role} instance ${step.instanceId}: ${step.reason}`;
+      return `- terminate ${step.role} instance ${step.instanceId}: ${step.reason}${step.after.length > 0 ? ` (once ${step.after.join(", ")} runs)` : ""}`;
     case "launch":
       return `+ launch a ${step.role} instance${step.pki === null ? "" : ` with PKI ${step.pki}`}`;
     case "replace":

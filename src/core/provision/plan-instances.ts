@@ -7,6 +7,8 @@ export type InstanceStep =
       readonly role: MachineRole;
       readonly instanceId: string;
       readonly reason: string;
+      /** Pending instances of the role (a launch cut short, say) that must run before this goes. */
+      readonly after: readonly string[];
     }
   | { readonly kind: "launch"; readonly role: MachineRole; readonly pki: string | null }
   /** Launch one with the current PKI, wait until it runs, then terminate the old one: one at a time. */
@@ -38,11 +40,17 @@ export function planInstances(
       a.instanceId.localeCompare(b.instanceId),
   );
   const surplus = Math.max(0, live.length - count);
-  const steps: InstanceStep[] = byRemovalOrder.slice(0, surplus).map((instance) => ({
+  const terminated = byRemovalOrder.slice(0, surplus);
+  const pending = live
+    .filter((i) => i.state === "pending" && !terminated.includes(i))
+    .map((i) => i.instanceId)
+    .sort();
+  const steps: InstanceStep[] = terminated.map((instance) => ({
     kind: "terminate",
     role,
     instanceId: instance.instanceId,
     reason: `cluster.yml wants ${count} ${role}, there are ${live.length}`,
+    after: pending,
   }));
   for (let i = live.length; i < count; i += 1) steps.push({ kind: "launch", role, pki: generation });
   for (const instance of byRemovalOrder.slice(surplus).filter(outdated)) {
