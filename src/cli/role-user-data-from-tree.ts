@@ -7,6 +7,9 @@ import { clusterFile } from "../core/tree/classify-path.js";
 import type { RepoTree } from "../core/tree/repo-tree.js";
 import { CliError } from "./cli-error.js";
 
+/** EC2 takes at most 16 KiB of user-data, before base64. */
+const USER_DATA_LIMIT = 16 * 1024;
+
 /**
  * The user-data of a role's new instance. For masters and nodes the role's key is opened with the
  * bot's key, here in memory only, and must match the role's certificate; it is never printed.
@@ -52,5 +55,10 @@ export async function roleUserDataFromTree(
     privateKey,
   });
   privateKey.fill(0);
+  if (Buffer.byteLength(userData, "base64") > USER_DATA_LIMIT)
+    throw new CliError(
+      `the ${role} user-data would exceed EC2's 16 KiB: ${clusterFile.cert(cluster, pkiRole)} and its key are too large`,
+      1,
+    );
   return userData;
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { commitFiles } from "../helpers/build-repo.js";
 import { FakeEc2 } from "../helpers/fake-ec2.js";
+import { run } from "../helpers/run.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const kawsBin = fileURLToPath(new URL("../../bin/kaws.js", import.meta.url));
@@ -50,6 +51,8 @@ describe("kaws provision from the command line", () => {
       expect(apply.stdout).toMatch(/^applying 23 changes to cluster prod:$/m);
       expect(apply.status).toBe(0);
       expect(`${apply.stdout}${apply.stderr}`).not.toContain("PRIVATE KEY");
+      // nothing written next to the repository's files: the opened keys went to EC2 only
+      expect(run("git", ["-C", repo, "status", "--porcelain", "--ignored"]).toString()).toBe("");
       expect(await kaws(["provision", "plan", "prod", "--repo", repo], env)).toMatchObject({ status: 0 });
 
       const noCredentials = await kaws(["provision", "plan", "prod", "--repo", repo], {
