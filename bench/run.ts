@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ADMINS, CLUSTERS, buildSyntheticRepo } from "./build-synthetic-repo.js";
 import { benchMerge } from "./merge-bench.js";
 import { benchPullRequests } from "./pull-request-bench.js";
+import { benchProvision } from "./provision-bench.js";
 import { benchReencrypt } from "./reencrypt-bench.js";
 import { runSubprocessChecks } from "./subprocess-checks.js";
 
@@ -145,6 +146,31 @@ const reRows = [
   ],
 ];
 printRows(reRows);
+
+log("provisioning: kaws provision plan, apply, plan for one cluster, against a fake EC2 on 127.0.0.1");
+const provision = await benchProvision(dir, gnupgHome);
+printRows([
+  [
+    "provision plan, empty account",
+    `${provision.planEmptyMs.toFixed(0)} ms`,
+    `${provision.calls.planEmpty} EC2 requests (3 reads, 3 dry runs)`,
+  ],
+  [
+    "provision apply (3 groups, 13 rules, 7 instances)",
+    `${provision.applyMs.toFixed(0)} ms`,
+    `${provision.calls.apply} EC2 requests; verifies the 200-admin repository and opens 2 keys with the bot key`,
+  ],
+  [
+    "provision plan, nothing to do",
+    `${provision.planSteadyMs.toFixed(0)} ms`,
+    `${provision.calls.planSteady} EC2 requests`,
+  ],
+  [
+    "the same 2 keys opened by gpg",
+    `${provision.gpgDecryptMs.toFixed(0)} ms`,
+    "gpg --decrypt, one process per key",
+  ],
+]);
 
 /** A table for people: name, value right-aligned, note. */
 function printRows(rows: string[][]): void {

@@ -18,8 +18,8 @@ import { waitForInstanceRunning, type WaitOptions } from "./wait-for-instance.js
 export interface ApplyDeps {
   readonly ec2: EC2Client;
   readonly spec: ClusterSpec;
-  /** The base64 user-data of a role's new instances; asked once per role, only when one is launched. */
-  readonly userData: (role: MachineRole) => Promise<string>;
+  /** The base64 user-data of each role the plan launches, prepared before the first change. */
+  readonly userData: ReadonlyMap<MachineRole, string>;
   readonly wait: WaitOptions;
   /** Told each change once it is made. */
   readonly progress: (line: string) => void;
@@ -37,10 +37,10 @@ export async function applyProvisionPlan(plan: ProvisionPlan, deps: ApplyDeps): 
     if (id === undefined) throw new Error(`the ${role} security group was not created`);
     return id;
   };
-  const userData = new Map<MachineRole, Promise<string>>();
   const launched = new Map<MachineRole, number>();
   const launch = async (role: MachineRole, pki: string | null): Promise<string> => {
-    if (!userData.has(role)) userData.set(role, deps.userData(role));
+    const userData = deps.userData.get(role);
+    if (userData === undefined) throw new Error(`no user-data was prepared for ${role}`);
     const n = launched.get(role) ?? 0;
     launched.set(role, n + 1);
     const tags = [
@@ -49,7 +49,7 @@ export async function applyProvisionPlan(plan: ProvisionPlan, deps: ApplyDeps): 
       { Key: TAG.role, Value: role },
       ...(pki === null ? [] : [{ Key: TAG.pki, Value: pki }]),
     ];
-    const result = await callEc2("RunInstances", async () =>
+    const result = await callEc2("RunInstances", () =>
       deps.ec2.send(
         new RunInstancesCommand({
           ImageId: deps.spec.ami,
@@ -59,7 +59,7 @@ export async function applyProvisionPlan(plan: ProvisionPlan, deps: ApplyDeps): 
           SubnetId: deps.spec.subnet_ids[n % deps.spec.subnet_ids.length],
           SecurityGroupIds: [groupIdOf(role)],
           KeyName: role === "bastion" ? deps.spec.key_name : undefined,
-          UserData: await userData.get(role)!,
+          UserData: userData,
           MetadataOptions: { HttpTokens: "required", HttpEndpoint: "enabled" },
           TagSpecifications: [
             { ResourceType: "instance", Tags: tags },

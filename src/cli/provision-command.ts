@@ -75,7 +75,7 @@ export async function provisionCommand(
     await applyProvisionPlan(plan, {
       ec2,
       spec,
-      userData: (role) => Promise.resolve(userData.get(role)!),
+      userData,
       wait: options.wait ?? { pollMs: 5_000, timeoutMs: 10 * 60_000 },
       progress: (line) => out.write(`${line}\n`),
     });
@@ -96,6 +96,8 @@ export async function provisionCommand(
         1,
       );
     throw cause;
+  } finally {
+    if (options.ec2 === undefined) ec2.destroy();
   }
 }
 
