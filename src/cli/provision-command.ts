@@ -44,6 +44,7 @@ export async function provisionCommand(
     MACHINE_ROLES.map((role) => [role, pkiGeneration(tree, cluster, role)]),
   ) as Record<MachineRole, string | null | undefined>;
   const ec2 = options.ec2 ?? new EC2Client({ region: spec.region });
+  let made = 0;
   try {
     const plan = await planFromEc2(ec2, cluster, spec, generations);
     const missing = plan.steps.length > 0 ? await findMissingPermissions(ec2, plan, spec) : [];
@@ -77,7 +78,10 @@ export async function provisionCommand(
       spec,
       userData,
       wait: options.wait ?? { pollMs: 5_000, timeoutMs: 10 * 60_000 },
-      progress: (line) => out.write(`${line}\n`),
+      progress: (line) => {
+        made += 1;
+        out.write(`${line}\n`);
+      },
     });
     const after = await planFromEc2(ec2, cluster, spec, generations);
     if (after.steps.length > 0) {
@@ -92,7 +96,7 @@ export async function provisionCommand(
   } catch (cause) {
     if (cause instanceof Ec2Error)
       throw new CliError(
-        `${cause.message}${action === "apply" ? `\nthe changes listed above were made; run \`kaws provision apply ${cluster}\` again to continue from what EC2 has` : ""}`,
+        `${cause.message}${made > 0 ? `\nthe ${made} change${made === 1 ? "" : "s"} listed above ${made === 1 ? "was" : "were"} made; run \`kaws provision apply ${cluster}\` again to continue from what EC2 has` : action === "apply" ? "\nno change was made" : ""}`,
         1,
       );
     throw cause;

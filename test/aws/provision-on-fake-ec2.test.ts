@@ -372,7 +372,8 @@ describe("errors say what to fix", () => {
 
   it("unauthorized reads, a missing VPC, a bad AMI", async () => {
     fake.denied.add("DescribeInstances");
-    const denied = await provision("plan");
+    const denied = await provision("apply");
+    expect(denied.output).toMatch(/\nno change was made\n$/);
     expect(denied.output).toContain(
       "kaws: the AWS credentials may not call ec2:DescribeInstances (UnauthorizedOperation): grant it to the role kaws runs as",
     );
@@ -391,7 +392,9 @@ describe("errors say what to fix", () => {
     expect(badAmi.code).toBe(1);
     expect(badAmi.output).toContain("kaws: EC2 refused the AMI (InvalidAMIID.NotFound) in ec2:RunInstances");
     expect(badAmi.output).toContain("fix ami in cluster.yml");
-    expect(badAmi.output).toContain("run `kaws provision apply prod` again to continue from what EC2 has");
+    expect(badAmi.output).toMatch(
+      /the 16 changes listed above were made; run `kaws provision apply prod` again to continue from what EC2 has/,
+    );
     // the security groups made before the failure are kept, and the next apply goes on from there
     fake.amis.add("ami-0abc1234");
     const resumed = await provision("apply");
