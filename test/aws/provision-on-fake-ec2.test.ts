@@ -188,6 +188,17 @@ describe("kaws provision on an empty account", () => {
     }
   });
 
+  it("reads every page when EC2 pages its answers", async () => {
+    fake.pageSize = 2;
+    expect((await provision("apply")).code).toBe(0);
+    expect(await provision("plan")).toMatchObject({ code: 0 });
+    const pages = fake.calls.filter(
+      (c) => c.action === "DescribeInstances" && c.params.NextToken !== undefined,
+    );
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    expect(fake.live("masters")).toHaveLength(3);
+  });
+
   it("never prints a private key or user-data", async () => {
     const plan = await provision("plan", { json: true });
     const apply = await provision("apply");

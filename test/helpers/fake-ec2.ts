@@ -80,6 +80,8 @@ export class FakeEc2 {
   /** After each mutating call: how many instances of each role run. */
   readonly runningAfterEachChange: { action: string; running: Record<string, number> }[] = [];
   pendingPolls = 1;
+  /** Results per page of DescribeInstances and DescribeSecurityGroups (EC2 pages large answers). */
+  pageSize = Number.POSITIVE_INFINITY;
   private readonly failures = new Map<string, Failure>();
   private server = createServer((req, res) => void this.handle(req, res));
   url = "";
@@ -123,6 +125,12 @@ export class FakeEc2 {
 
   private id(prefix: string): string {
     return `${prefix}-${randomBytes(8).toString("hex").slice(0, 17)}`;
+  }
+
+  private page<T>(items: T[], p: Record<string, string>): { items: T[]; next: string } {
+    const start = Number(p.NextToken ?? 0);
+    const end = start + this.pageSize;
+    return { items: items.slice(start, end), next: end < items.length ? xml("nextToken", String(end)) : "" };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -190,7 +198,8 @@ export class FakeEc2 {
               name === "vpc-id" ? [g.vpcId] : name === "group-name" ? [g.name] : tagFilter(name, g.tags),
             ),
         );
-        return xml("securityGroupInfo", groups.map(groupXml));
+        const page = this.page(groups, p);
+        return xml("securityGroupInfo", page.items.map(groupXml)) + page.next;
       }
       case "CreateSecurityGroup": {
         const vpcId = p.VpcId ?? "";
@@ -255,13 +264,17 @@ export class FakeEc2 {
             (ids.length === 0 || ids.includes(i.instanceId)) &&
             matches(p, (name) => (name === "instance-state-name" ? [i.state] : tagFilter(name, i.tags))),
         );
-        return xml(
-          "reservationSet",
-          found.map((i) => ({
-            reservationId: `r-${i.instanceId.slice(2)}`,
-            ownerId: "123456789012",
-            instancesSet: [instanceXml(i)],
-          })),
+        const page = this.page(found, p);
+        return (
+          page.next +
+          xml(
+            "reservationSet",
+            page.items.map((i) => ({
+              reservationId: `r-${i.instanceId.slice(2)}`,
+              ownerId: "123456789012",
+              instancesSet: [instanceXml(i)],
+            })),
+          )
         );
       }
       case "RunInstances": {
