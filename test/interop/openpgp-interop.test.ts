@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decryptMessage, readDecryptionKey } from "../../src/core/openpgp/decrypt-message.js";
 import { encryptToRecipients } from "../../src/core/openpgp/encrypt-to-recipients.js";
+import { keepSessionKeysFor } from "../../src/core/openpgp/keep-session-keys-for.js";
 import { judgePublicKey } from "../../src/core/openpgp/judge-public-key.js";
 import { listRecipientKeyIds } from "../../src/core/openpgp/list-recipient-key-ids.js";
 import { readPublicKey } from "../../src/core/openpgp/read-public-key.js";
@@ -110,4 +111,30 @@ describe("encryption with GnuPG on the other side", () => {
       expect(new TextDecoder().decode(await decryptMessage(message, botKey))).toBe("ca key bytes");
     },
   );
+
+  it("opens a many-recipient message reading only the bot's session-key packet, which gpg still accepts", async () => {
+    const sender = ids.mallory;
+    sender.importKeys(
+      Buffer.concat([ids.alice.exportPublic(), ids.bob.exportPublic(), ids.bot.exportPublic()]),
+    );
+    const message = sender.encryptTo(
+      new TextEncoder().encode("node key bytes"),
+      [ids.alice.fingerprint, ids.bob.fingerprint, ids.bot.fingerprint],
+      false,
+    );
+    const botKey = await readDecryptionKey(ids.bot.exportSecret());
+    const pruned = keepSessionKeysFor(message, new Set(botKey.getKeyIDs().map((k) => k.toHex())));
+    expect(sender.recipientKeyIds(message)).toHaveLength(3);
+    const botSubkey = botKey.getKeyIDs().map((k) => k.toHex().toUpperCase());
+    expect(sender.recipientKeyIds(pruned).every((id) => botSubkey.includes(id))).toBe(true);
+    expect(sender.recipientKeyIds(pruned)).toHaveLength(1);
+    expect(ids.bot.decrypt(pruned).stdout.toString()).toBe("node key bytes");
+    expect(new TextDecoder().decode(await decryptMessage(message, botKey))).toBe("node key bytes");
+    // not addressed to this key: nothing kept, and opening it fails as before
+    const aliceOnly = sender.encryptTo(new TextEncoder().encode("x"), [ids.alice.fingerprint], false);
+    await expect(decryptMessage(aliceOnly, botKey)).rejects.toThrow();
+    // not a message at all: given back as it was, for openpgp.js to refuse
+    const garbage = new TextEncoder().encode("not openpgp");
+    expect(keepSessionKeysFor(garbage, new Set())).toBe(garbage);
+  });
 });

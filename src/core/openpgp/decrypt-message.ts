@@ -1,15 +1,16 @@
 import * as openpgp from "openpgp";
 import { armorType, armoredText } from "./armor.js";
+import { keepSessionKeysFor } from "./keep-session-keys-for.js";
 
 /** Decrypt an OpenPGP message (armored or binary) with one private key; the plaintext stays in memory. */
 export async function decryptMessage(
   bytes: Uint8Array,
   decryptionKey: openpgp.PrivateKey,
 ): Promise<Uint8Array> {
-  const message =
-    armorType(bytes) === null
-      ? await openpgp.readMessage({ binaryMessage: bytes })
-      : await openpgp.readMessage({ armoredMessage: armoredText(bytes) });
+  const binary =
+    armorType(bytes) === null ? bytes : ((await openpgp.unarmor(armoredText(bytes))).data as Uint8Array);
+  const ownKeyIds = new Set(decryptionKey.getKeyIDs().map((keyId) => keyId.toHex()));
+  const message = await openpgp.readMessage({ binaryMessage: keepSessionKeysFor(binary, ownKeyIds) });
   const { data } = await openpgp.decrypt({ message, decryptionKeys: decryptionKey, format: "binary" });
   return data;
 }
