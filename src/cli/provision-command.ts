@@ -45,6 +45,7 @@ export async function provisionCommand(
   ) as Record<MachineRole, string | null | undefined>;
   const ec2 = options.ec2 ?? new EC2Client({ region: spec.region });
   let made = 0;
+  const print = (plan: ProvisionPlan) => out.write(`${describeProvisionPlan(plan).join("\n")}\n`);
   try {
     const plan = await planFromEc2(ec2, cluster, spec, generations);
     const missing = plan.steps.length > 0 ? await findMissingPermissions(ec2, plan, spec) : [];
@@ -56,11 +57,11 @@ export async function provisionCommand(
     const checked: ProvisionPlan = { ...plan, problems };
     if (action === "plan" || problems.length > 0) {
       if (options.json) out.write(`${JSON.stringify(checked, null, 2)}\n`);
-      else out.write(`${describeProvisionPlan(checked).join("\n")}\n`);
+      else print(checked);
       return problems.length > 0 ? 1 : plan.steps.length > 0 ? 2 : 0;
     }
     if (plan.steps.length === 0) {
-      out.write(`${describeProvisionPlan(plan).join("\n")}\n`);
+      print(plan);
       return 0;
     }
     // every key is opened before the first change, so a key problem changes nothing
@@ -85,7 +86,7 @@ export async function provisionCommand(
     });
     const after = await planFromEc2(ec2, cluster, spec, generations);
     if (after.steps.length > 0) {
-      out.write(`${describeProvisionPlan(after).join("\n")}\n`);
+      print(after);
       throw new CliError(
         `EC2 does not match yet after apply: run \`kaws provision apply ${cluster}\` again`,
         1,

@@ -29,16 +29,21 @@ export interface IngressRule {
 
 const PROTOCOL_NAMES: Record<string, string> = { "6": "tcp", "17": "udp", "1": "icmp", all: "-1" };
 
+/** "tcp" for "6" or "TCP", "-1" for "all": one spelling per protocol. */
+function protocolName(protocol: string): string {
+  return PROTOCOL_NAMES[protocol.toLowerCase()] ?? protocol.toLowerCase();
+}
+
 /** The same rule always gets the same key, however EC2 spelled its protocol. */
 export function ruleKey(rule: IngressRule): string {
-  const protocol = PROTOCOL_NAMES[rule.protocol.toLowerCase()] ?? rule.protocol.toLowerCase();
+  const protocol = protocolName(rule.protocol);
   const ports = protocol === "-1" ? "" : `${rule.fromPort ?? ""}-${rule.toPort ?? ""}`;
   return `${protocol}/${ports}<${sourceText(rule.source)}`;
 }
 
 /** "tcp/22 from 203.0.113.0/24", "all traffic from kaws-prod-nodes". */
 export function describeRule(rule: IngressRule, groupName: (role: MachineRole) => string): string {
-  const protocol = PROTOCOL_NAMES[rule.protocol.toLowerCase()] ?? rule.protocol.toLowerCase();
+  const protocol = protocolName(rule.protocol);
   const what =
     protocol === "-1"
       ? "all traffic"

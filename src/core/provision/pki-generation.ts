@@ -16,8 +16,5 @@ export function pkiGeneration(tree: RepoTree, cluster: string, role: MachineRole
   const ca = tree.get(clusterFile.cert(cluster, "ca"))?.bytes;
   const own = tree.get(clusterFile.cert(cluster, ROLE_PKI[role]))?.bytes;
   if (ca === undefined || own === undefined) return undefined;
-  const joined = new Uint8Array(ca.length + 1 + own.length);
-  joined.set(ca, 0);
-  joined.set(own, ca.length + 1);
-  return sha256Hex(joined).slice(0, 16);
+  return sha256Hex(Buffer.concat([ca, new Uint8Array(1), own])).slice(0, 16);
 }
