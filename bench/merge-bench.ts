@@ -71,7 +71,7 @@ export async function benchMerge(repoDir: string, gnupgHome: string): Promise<Me
       {
         number: 7,
         merged_at: new Date().toISOString(),
-        base: { ref: "main" },
+        base: { ref: "main", sha: baseSha },
         head: { sha: headSha },
         user: { login: "newcomer" },
         html_url: "https://example.invalid/pull/7",

@@ -5,7 +5,8 @@ import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
 import { isManagedPath } from "./core/tree/classify-path.js";
 import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
-import { botLoginOf } from "./github/bot-login.js";
+import { botIdentityOf } from "./github/bot-identity.js";
+import { seenCancels } from "./github/seen-cancels.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
@@ -63,15 +64,11 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const queue = new KeyedQueue();
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
-    const botLogin = botLoginOf(app);
-    const deps = async (context: Context): Promise<EvaluationDeps> => ({
-      octokit: context.octokit,
-      log: context.log,
-      cache,
-      keyCache,
-      now,
-      botLogin: await botLogin(),
-    });
+    const botIdentity = botIdentityOf(app);
+    const deps = async (context: Context): Promise<EvaluationDeps> => {
+      const { login, appId } = await botIdentity();
+      return { octokit: context.octokit, log: context.log, cache, keyCache, now, botLogin: login, appId };
+    };
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;
     const loadBotKey = () =>
       (botKey ??= appOptions.botKey
@@ -131,8 +128,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
 
     app.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => {
       const { issue, comment, repository, action } = context.payload;
-      const command = parseKawsCommand(comment.body);
-      if (command === null || comment.user?.type === "Bot") return;
+      if (comment.user?.type === "Bot") return;
+      // A cancel later edited or deleted still withdraws: GitHub's signed payload says what it was.
+      const cancels = seenCancels(context.payload);
+      const command =
+        parseKawsCommand(comment.body) ?? (cancels.length > 0 ? { name: "approve-cancel" } : null);
+      if (command === null) return;
       const repo = { owner: repository.owner.login, repo: repository.name };
       await handleOnce(context, `${repository.full_name}#${issue.number}`, async () => {
         let pull: PullRequestTarget | undefined;
@@ -163,6 +164,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
           { id: comment.id, login: comment.user?.login ?? "ghost", action },
           command,
+          cancels,
         );
       });
     });

@@ -1,5 +1,6 @@
 import type { ApprovalSignal } from "../core/policy/count-approvals.js";
 import { parseKawsCommand } from "../core/policy/kaws-commands.js";
+import type { CancelRecord } from "../core/report/cancel-record.js";
 import type { IssueComment, Review } from "./fetch-pull-request-discussion.js";
 
 const REVIEW_STATES: Record<string, "approved" | "changes_requested" | "dismissed" | "commented"> = {
@@ -9,10 +10,15 @@ const REVIEW_STATES: Record<string, "approved" | "changes_requested" | "dismisse
   COMMENTED: "commented",
 };
 
-/** GitHub's reviews and comments as approval signals; bots' comments and pending reviews say nothing. */
+/**
+ * GitHub's reviews and comments as approval signals, plus the cancels the bot recorded itself.
+ * A review approves only by its state (its body, which can be edited, never does); bots' comments
+ * and pending reviews say nothing.
+ */
 export function approvalSignals(
   reviews: readonly Review[],
   comments: readonly IssueComment[],
+  recordedCancels: readonly CancelRecord[] = [],
 ): ApprovalSignal[] {
   const signals: ApprovalSignal[] = [];
   for (const review of reviews) {
@@ -24,20 +30,30 @@ export function approvalSignals(
       at: review.submittedAt,
       commitId: review.commitId,
       state,
-      approveCommand: parseKawsCommand(review.body)?.name === "approve",
     });
   }
   for (const comment of comments) {
     if (comment.isBot) continue;
-    const command = parseKawsCommand(comment.body)?.name;
-    if (command !== "approve" && command !== "approve-cancel") continue;
+    const command = parseKawsCommand(comment.body);
+    if (command?.name !== "approve" && command?.name !== "approve-cancel") continue;
     signals.push({
       kind: "comment",
       login: comment.login,
       at: comment.createdAt,
       edited: comment.updatedAt.getTime() > comment.createdAt.getTime(),
-      command: command === "approve" ? "approve" : "cancel",
+      ...(command.name === "approve"
+        ? { command: "approve", ...(command.sha === undefined ? {} : { sha: command.sha }) }
+        : { command: "cancel" }),
     });
   }
+  for (const cancel of recordedCancels)
+    signals.push({ kind: "comment", login: cancel.login, at: cancel.at, edited: false, command: "cancel" });
   return signals;
+}
+
+/** The cancels among the comments, as the bot records them. */
+export function cancelsIn(comments: readonly IssueComment[]): CancelRecord[] {
+  return comments
+    .filter((c) => !c.isBot && parseKawsCommand(c.body)?.name === "approve-cancel")
+    .map((c) => ({ login: c.login.toLowerCase(), at: c.createdAt }));
 }

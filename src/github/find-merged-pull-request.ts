@@ -5,6 +5,10 @@ export interface MergedPullRequest {
   readonly headSha: string;
   readonly author: string;
   readonly htmlUrl: string;
+  /** The default branch's commit the pull request was last based on (GitHub's `base.sha`). */
+  readonly baseSha: string;
+  /** When GitHub merged it. */
+  readonly mergedAt: Date;
 }
 
 /**
@@ -29,5 +33,7 @@ export async function findMergedPullRequest(
     headSha: merged.head.sha,
     author: merged.user?.login ?? "ghost",
     htmlUrl: merged.html_url,
+    baseSha: merged.base.sha,
+    mergedAt: new Date(merged.merged_at!),
   };
 }

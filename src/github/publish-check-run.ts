@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ANNOTATIONS_PER_REQUEST, type CheckRunReport } from "../core/report/check-run-report.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
+import type { OwnCheckRun } from "./list-own-check-runs.js";
 
 export const CHECK_NAME = "kaws";
 const EXTERNAL_PREFIX = "kaws-bot";
@@ -8,10 +9,12 @@ const EXTERNAL_PREFIX = "kaws-bot";
 export type PublishResult = "created" | "updated" | "unchanged";
 
 /**
- * Publish the `kaws` check run on a commit, idempotently. The run's external_id carries digests of
- * its annotations and of the whole report: the same report again changes nothing; a new summary
- * or conclusion with the same annotations updates the run in place; new annotations make a new run
- * (GitHub appends annotations on update, so old ones would linger).
+ * Publish the `kaws` check run on a commit, idempotently, given this app's own runs on it (found by
+ * its app id: a look-alike run of another app or workflow is never updated nor taken as ours). The
+ * run's external_id carries digests of its annotations and of the whole report: the same report
+ * again changes nothing; a new summary or conclusion with the same annotations updates the run in
+ * place; new annotations make a new run (GitHub appends annotations on update, so old ones would
+ * linger). No `started_at` is sent: GitHub sets it, and approvals are bound by it.
  */
 export async function publishCheckRun(
   octokit: GitHubClient,
@@ -19,21 +22,15 @@ export async function publishCheckRun(
   headSha: string,
   report: CheckRunReport,
   detailsUrl: string,
+  ownRuns: readonly OwnCheckRun[],
 ): Promise<PublishResult> {
   const annotationsDigest = digest(report.annotations);
   const externalId = `${EXTERNAL_PREFIX}:${annotationsDigest}:${digest(report)}`;
-  const { data } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-    ...repo,
-    ref: headSha,
-    check_name: CHECK_NAME,
-    filter: "latest",
-    per_page: 100,
-  });
-  const ours = data.check_runs.find((run) => run.external_id?.startsWith(`${EXTERNAL_PREFIX}:`));
-  if (ours?.external_id === externalId) return "unchanged";
+  const ours = ownRuns.at(-1);
+  if (ours?.externalId === externalId) return "unchanged";
   const output = { title: report.title, summary: report.summary };
   const batches = chunk(report.annotations, ANNOTATIONS_PER_REQUEST);
-  if (ours !== undefined && ours.external_id?.split(":")[1] === annotationsDigest) {
+  if (ours !== undefined && ours.externalId.split(":")[1] === annotationsDigest) {
     await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
       check_run_id: ours.id,

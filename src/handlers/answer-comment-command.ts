@@ -1,4 +1,5 @@
-import { HELP_TEXT, type KawsCommand } from "../core/policy/kaws-commands.js";
+import { HELP_TEXT, MAX_COMMAND_BODY, type KawsCommand } from "../core/policy/kaws-commands.js";
+import type { CancelRecord } from "../core/report/cancel-record.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { RepoRef } from "../github/github-client.js";
@@ -39,10 +40,11 @@ export async function answerCommentCommand(
   target: CommandTarget,
   comment: CommandComment,
   command: KawsCommand,
+  seenCancels: readonly CancelRecord[] = [],
 ): Promise<void> {
   const { octokit } = deps;
   if ((command.name === "approve" || command.name === "approve-cancel") && target.pull !== undefined) {
-    const verdict = await evaluatePullRequest(deps, target.pull);
+    const verdict = await evaluatePullRequest(deps, target.pull, seenCancels);
     if (comment.action !== "created" || command.name !== "approve") return;
     const why = verdict.approvals.ignored.find((item) => item.login === comment.login.toLowerCase());
     if (why !== undefined)
@@ -77,6 +79,11 @@ export async function answerCommentCommand(
     return;
   }
   switch (command.name) {
+    case "too-long":
+      await reply(
+        `this comment is over ${MAX_COMMAND_BODY / 1024} KiB, so the bot did not read it: write the command in a short comment of its own.`,
+      );
+      return;
     case "help":
       await reply(`\n\n${HELP_TEXT}`);
       return;

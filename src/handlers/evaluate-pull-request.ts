@@ -4,13 +4,14 @@ import type { PublicKeyCache } from "../core/openpgp/public-key-cache.js";
 import type { ApprovalCount } from "../core/policy/count-approvals.js";
 import { evaluateChange } from "../core/policy/evaluate-change.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
-import { parseLedger, recordReportedHead } from "../core/report/approval-ledger.js";
+import type { CancelRecord } from "../core/report/cancel-record.js";
 import { renderCheckRun } from "../core/report/check-run-report.js";
 import { renderStickyComment } from "../core/report/sticky-comment.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import { fetchGithubGpgKeys } from "../github/fetch-github-gpg-keys.js";
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
+import { listOwnCheckRuns } from "../github/list-own-check-runs.js";
 import { loadPullRequestState } from "../github/load-pull-request-state.js";
 import { publishCheckRun } from "../github/publish-check-run.js";
 import { findStickyComment, upsertStickyComment } from "../github/upsert-sticky-comment.js";
@@ -33,6 +34,8 @@ export interface EvaluationDeps {
   readonly now: () => Date;
   /** This app's own login: only its comments and issues are its own. */
   readonly botLogin: string;
+  /** This app's id: only its check runs are its own. */
+  readonly appId: number;
 }
 
 export interface PullRequestVerdict {
@@ -48,12 +51,14 @@ export interface PullRequestVerdict {
 export async function evaluatePullRequest(
   deps: EvaluationDeps,
   pull: PullRequestTarget,
+  seenCancels: readonly CancelRecord[] = [],
 ): Promise<PullRequestVerdict> {
   const { octokit, log, cache } = deps;
   const now = deps.now();
-  const [state, discussion] = await Promise.all([
+  const [state, discussion, ownRuns] = await Promise.all([
     loadPullRequestState(octokit, pull.repo, pull, cache),
     fetchPullRequestDiscussion(octokit, pull.repo, pull.number, deps.botLogin),
+    listOwnCheckRuns(octokit, pull.repo, pull.headSha, deps.appId),
   ]);
   const evaluation = await evaluateChange({
     base: state.base,
@@ -83,16 +88,17 @@ export async function evaluatePullRequest(
   ]);
 
   const sticky = findStickyComment(discussion.comments);
-  const ledger = recordReportedHead(parseLedger(sticky?.body), pull.headSha, now);
-  const approvals = await countPullRequestApprovals(
-    octokit,
-    pull.repo,
-    discussion,
-    ledger,
+  const maxAge = evaluation.config.approval_max_age_days;
+  const { approvals, cancels } = await countPullRequestApprovals(octokit, pull.repo, {
     pull,
-    evaluation.config,
-    evaluation.requiredApprovals,
-  );
+    discussion,
+    ownRuns,
+    seenCancels,
+    authorities: [evaluation.config],
+    required: evaluation.requiredApprovals,
+    beneficiaries: evaluation.beneficiaries,
+    notBefore: new Date(now.getTime() - maxAge * 86_400_000),
+  });
 
   const report = renderCheckRun({
     evaluation,
@@ -101,8 +107,9 @@ export async function evaluatePullRequest(
     headSha: pull.headSha,
     headPaths: new Set(state.head.keys()),
     approvals,
+    cancels,
   });
-  const checkRun = await publishCheckRun(octokit, pull.repo, pull.headSha, report, pull.htmlUrl);
+  const checkRun = await publishCheckRun(octokit, pull.repo, pull.headSha, report, pull.htmlUrl, ownRuns);
   let comment = "skipped";
   if (evaluation.kind !== "none" || sticky !== undefined) {
     const body = renderStickyComment({
@@ -111,7 +118,6 @@ export async function evaluatePullRequest(
       bindings,
       headSha: pull.headSha,
       approvals,
-      ledger,
     });
     comment = await upsertStickyComment(octokit, pull.repo, pull.number, sticky, body);
   }

@@ -2,7 +2,7 @@ import { decryptMessage } from "../core/openpgp/decrypt-message.js";
 import { readCsr } from "../core/pki/read-csr.js";
 import { recipientSet } from "../core/policy/recipient-set.js";
 import { verifyTree } from "../core/policy/verify-tree.js";
-import { findUnsignedCsrs } from "../core/reconcile/find-unsigned-csrs.js";
+import { csrDigest, findUnsignedCsrs } from "../core/reconcile/find-unsigned-csrs.js";
 import {
   planCertificates,
   type CertificateToWrite,
@@ -23,6 +23,7 @@ import type { RepoRef } from "../github/github-client.js";
 import { loadBlobs } from "../github/load-blobs.js";
 import type { ReconcileDeps } from "./reconcile-default-branch.js";
 import { proveCsrApproval } from "./prove-csr-approval.js";
+import type { MergedApprovers } from "./recount-merged-pull-request.js";
 
 export interface ReconcilePlan {
   readonly certificates: CertificateToWrite[];
@@ -63,17 +64,26 @@ export async function planReconcile(
 
   const approvals = new Map<string, CsrApproval>();
   const refused: RefusedCsr[] = [];
+  const recounts = new Map<number, Promise<MergedApprovers>>();
   for (const csr of csrs) {
-    const facts = readCsr(tree.get(csr.path)?.bytes ?? new Uint8Array());
+    const bytes = tree.get(csr.path)?.bytes ?? new Uint8Array();
+    const facts = readCsr(bytes);
     const groups = facts.ok ? facts.facts.organizations : [];
-    const proof = await proveCsrApproval(octokit, target.repo, {
-      csr,
-      groups,
-      branchHead: head,
-      defaultBranch: target.defaultBranch,
-      config: verification.config,
-      botLogin: deps.botLogin,
-    });
+    const proof = await proveCsrApproval(
+      octokit,
+      target.repo,
+      {
+        csr,
+        csrSha256: csrDigest(bytes),
+        groups,
+        branchHead: head,
+        defaultBranch: target.defaultBranch,
+        config: verification.config,
+        botLogin: deps.botLogin,
+        appId: deps.appId,
+      },
+      recounts,
+    );
     if (proof.approved) approvals.set(csr.path, proof.approval);
     else refused.push({ csr, reason: proof.reason });
   }

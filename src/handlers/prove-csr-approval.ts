@@ -1,41 +1,41 @@
 import type { KawsConfig } from "../core/config/kaws-config.js";
-import { requiredApprovals } from "../core/policy/required-approvals.js";
 import type { CsrApproval } from "../core/reconcile/plan-certificates.js";
 import type { UnsignedCsr } from "../core/reconcile/find-unsigned-csrs.js";
-import { parseLedger } from "../core/report/approval-ledger.js";
-import { fetchPullRequestDiscussion } from "../github/fetch-pull-request-discussion.js";
-import { findMergedPullRequest } from "../github/find-merged-pull-request.js";
+import { issuedCsrDigests, issuedKey } from "../core/reconcile/issued-csr-digests.js";
+import { clusterFile } from "../core/tree/classify-path.js";
+import { findMergedPullRequest, type MergedPullRequest } from "../github/find-merged-pull-request.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
-import { findStickyComment } from "../github/upsert-sticky-comment.js";
-import { countPullRequestApprovals } from "./count-pull-request-approvals.js";
+import { listCommitsTouching } from "../github/list-commits-touching.js";
+import { recountMergedPullRequest, type MergedApprovers } from "./recount-merged-pull-request.js";
 
 export type ApprovalProof = { approved: true; approval: CsrApproval } | { approved: false; reason: string };
 
+export interface ProofInput {
+  readonly csr: UnsignedCsr;
+  readonly csrSha256: string;
+  readonly groups: readonly string[];
+  readonly branchHead: string;
+  readonly defaultBranch: string;
+  /** The branch's own config now; the merged PR's base config is read too. */
+  readonly config: KawsConfig;
+  readonly botLogin: string;
+  readonly appId: number;
+}
+
 /**
- * Was this exact CSR blob approved in a merged pull request? Find the last commit that touched it,
- * the merged PR that brought that commit, recount that PR's approvals for its final head, and
- * require that head's CSR blob to be the branch's. Any doubt refuses.
+ * Was this exact CSR blob approved in a merged pull request, and never issued before? Find the last
+ * commit that touched it, the merged PR that brought that commit, require that PR's final head to
+ * hold this very blob, recount that PR's approvals at merge (memoised per PR in `recounts`), and
+ * look for a certificate already issued for this CSR in the reconciler's own trailers. Any doubt refuses.
  */
 export async function proveCsrApproval(
   octokit: GitHubClient,
   repo: RepoRef,
-  input: {
-    csr: UnsignedCsr;
-    groups: readonly string[];
-    branchHead: string;
-    defaultBranch: string;
-    config: KawsConfig;
-    botLogin: string;
-  },
+  input: ProofInput,
+  recounts: Map<number, Promise<MergedApprovers>> = new Map(),
 ): Promise<ApprovalProof> {
   const { csr } = input;
-  const { data: commits } = await octokit.request("GET /repos/{owner}/{repo}/commits", {
-    ...repo,
-    sha: input.branchHead,
-    path: csr.path,
-    per_page: 1,
-  });
-  const last = commits[0];
+  const [last] = await listCommitsTouching(octokit, repo, input.branchHead, csr.path, 1);
   if (last === undefined) return { approved: false, reason: "no commit on the branch brought it" };
   const pull = await findMergedPullRequest(octokit, repo, last.sha, input.defaultBranch);
   if (pull === null)
@@ -43,34 +43,56 @@ export async function proveCsrApproval(
       approved: false,
       reason: `it arrived in ${last.sha.slice(0, 12)}, which no merged pull request brought (a direct push?)`,
     };
-  const { data: atHead } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
-    ...repo,
-    path: csr.path,
-    ref: pull.headSha,
-  });
-  if (Array.isArray(atHead) || atHead.sha !== csr.oid) {
+  const refusal =
+    (await sameBlobAtHead(octokit, repo, csr, pull)) ?? (await issuedBefore(octokit, repo, input));
+  if (refusal !== null) return { approved: false, reason: refusal };
+  let recount = recounts.get(pull.number);
+  if (recount === undefined) {
+    recount = recountMergedPullRequest(octokit, repo, { ...input, pull, branchConfig: input.config });
+    recounts.set(pull.number, recount);
+  }
+  const approvers = await recount;
+  if (!approvers.ok) return { approved: false, reason: approvers.reason };
+  const required = approvers.required(input.groups);
+  if (approvers.approvers.length < required) {
     return {
       approved: false,
-      reason: `the CSR on the branch is not the one at the final commit of #${pull.number} that maintainers saw`,
+      reason: `#${pull.number} had ${approvers.approvers.length} of ${required} maintainer approvals that count at its merge for its final commit ${pull.headSha.slice(0, 12)}`,
     };
   }
-  const discussion = await fetchPullRequestDiscussion(octokit, repo, pull.number, input.botLogin);
-  const ledger = parseLedger(findStickyComment(discussion.comments)?.body);
-  const required = requiredApprovals(input.config, input.groups);
-  const approvals = await countPullRequestApprovals(
+  return { approved: true, approval: { pullNumber: pull.number, approvers: approvers.approvers } };
+}
+
+/** The CSR on the branch must be the blob at the final commit of the PR that maintainers saw. */
+async function sameBlobAtHead(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  csr: UnsignedCsr,
+  pull: MergedPullRequest,
+): Promise<string | null> {
+  try {
+    const { data } = await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...repo,
+      path: csr.path,
+      ref: pull.headSha,
+    });
+    if (!Array.isArray(data) && data.sha === csr.oid) return null;
+  } catch (cause) {
+    if ((cause as { status?: number }).status !== 404) throw cause;
+  }
+  return `the CSR on the branch is not the one at the final commit of #${pull.number} that maintainers saw`;
+}
+
+/** One issuance per CSR: a certificate deleted since is not issued again from the same approval. */
+async function issuedBefore(octokit: GitHubClient, repo: RepoRef, input: ProofInput): Promise<string | null> {
+  const { csr } = input;
+  const history = await listCommitsTouching(
     octokit,
     repo,
-    discussion,
-    ledger,
-    pull,
-    input.config,
-    required,
+    input.branchHead,
+    clusterFile.adminCert(csr.cluster, csr.login),
   );
-  if (!approvals.satisfied) {
-    return {
-      approved: false,
-      reason: `#${pull.number} had ${approvals.approvers.length} of ${required} maintainer approvals for its final commit ${pull.headSha.slice(0, 12)}`,
-    };
-  }
-  return { approved: true, approval: { pullNumber: pull.number, approvers: approvals.approvers } };
+  const issued = issuedCsrDigests(history.map((commit) => commit.message));
+  if (!issued.has(issuedKey(`${csr.cluster}/${csr.login}`, input.csrSha256))) return null;
+  return "a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin request`) approved in a pull request";
 }

@@ -33,8 +33,15 @@ interface CheckRun {
   name: string;
   external_id: string;
   conclusion: string;
-  output: unknown;
+  output: { title?: string; summary?: string } | undefined;
+  /** The app that wrote it: GitHub sets it from the token; the bot's own is app 123. */
+  app: { id: number; slug: string };
+  /** GitHub's time of creation, unless the client sent one. */
+  started_at: string;
 }
+
+/** The bot's app, as `GET /app` answers. */
+export const BOT_APP = { id: 123, slug: "kaws-bot" };
 interface Comment {
   id: number;
   issue: number;
@@ -79,6 +86,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const statuses: { sha: string; context: string; state: string; description: string }[] = [];
   const dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   const faults: { method: string; pattern: RegExp; status: number; message: string }[] = [];
+  const issueEvents: { issue: number; event: string; created_at: string }[] = [];
   const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
 
@@ -118,19 +126,40 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         return [204, ""];
       },
     ],
-    ["GET", /^\/app$/, () => [200, { id: 123, slug: "kaws-bot", name: "kaws-bot" }]],
+    ["GET", /^\/app$/, () => [200, { ...BOT_APP, name: "kaws-bot" }]],
     [
       "GET",
-      new RegExp(`^${base}/compare/`),
-      () => [
-        200,
-        {
-          base_commit: { sha: options.defaultSha },
-          merge_base_commit: { sha: options.mergeBaseSha },
-          files: [],
-          commits: [],
-        },
-      ],
+      new RegExp(`^${base}/compare/([^.?]+)\\.\\.\\.([^?]+)`),
+      (m) => {
+        const [from, to] = [resolveRef(m[1]!), resolveRef(m[2]!)];
+        const known = repo.commits.has(from) && repo.commits.has(to);
+        const status = from === to ? "identical" : known && repo.isAncestor(from, to) ? "ahead" : "diverged";
+        return [
+          200,
+          {
+            status,
+            base_commit: { sha: options.defaultSha },
+            merge_base_commit: { sha: options.mergeBaseSha },
+            files: [],
+            commits: [],
+          },
+        ];
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/issues/(\\d+)/events`),
+      (m) => [200, issueEvents.filter((e) => e.issue === Number(m[1]))],
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/pulls/(\\d+)/files`),
+      (m) => {
+        const pull = pullByNumber(Number(m[1])) as
+          { base: { sha: string }; head: { sha: string } } | undefined;
+        if (pull === undefined) return [404, { message: "Not Found" }];
+        return [200, repo.diff(pull.base.sha, pull.head.sha)];
+      },
     ],
     [
       "GET",
@@ -170,15 +199,31 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       "GET",
       new RegExp(`^${base}/commits/([0-9a-f]+)/check-runs`),
       (m) => {
-        const runs = checkRuns.filter((run) => run.head_sha === m[1]);
-        return [200, { total_count: runs.length, check_runs: runs.slice(-1) }];
+        const query = new URLSearchParams(m.input.split("?")[1]);
+        let runs = checkRuns.filter(
+          (run) =>
+            run.head_sha === m[1] &&
+            (!query.has("check_name") || run.name === query.get("check_name")) &&
+            (!query.has("app_id") || run.app.id === Number(query.get("app_id"))),
+        );
+        // "latest": the newest run of each name and app, as GitHub lists them
+        if (query.get("filter") !== "all")
+          runs = runs.filter(
+            (run) => !runs.some((r) => r.id > run.id && r.name === run.name && r.app.id === run.app.id),
+          );
+        return [200, { total_count: runs.length, check_runs: [...runs].reverse() }];
       },
     ],
     [
       "POST",
       new RegExp(`^${base}/check-runs$`),
       (_m, body) => {
-        const run = { id: checkRuns.length + 1, ...(body as Omit<CheckRun, "id">) };
+        const run = {
+          id: checkRuns.length + 1,
+          app: BOT_APP,
+          started_at: clock().toISOString(),
+          ...(body as Omit<CheckRun, "id" | "app" | "started_at">),
+        };
         checkRuns.push(run);
         return [201, run];
       },
@@ -189,6 +234,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       (m, body) => {
         const run = checkRuns.find((r) => r.id === Number(m[1]));
         if (run === undefined) return [404, { message: "Not Found" }];
+        // an app may update only its own check runs
+        if (run.app.id !== BOT_APP.id) return [403, { message: "Resource not accessible by integration" }];
         Object.assign(run, body);
         return [200, run];
       },
@@ -246,8 +293,12 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       new RegExp(`^${base}/commits\\?`),
       (m) => {
         const query = new URLSearchParams(m.input.split("?")[1]);
-        const sha = repo.lastCommitTouching(resolveRef(query.get("sha") ?? "main"), query.get("path") ?? "");
-        return [200, sha ? [{ sha, commit: { message: repo.required(sha).message } }] : []];
+        const shas = repo.commitsTouching(
+          resolveRef(query.get("sha") ?? "main"),
+          query.get("path") ?? "",
+          Number(query.get("per_page") ?? 30),
+        );
+        return [200, shas.map((sha) => ({ sha, commit: { message: repo.required(sha).message } }))];
       },
     ],
     [
@@ -360,6 +411,14 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     ],
   ];
 
+  /** A pull request the tests set, or one GitHub associates with a merged commit. */
+  function pullByNumber(number: number): unknown {
+    if (pulls.has(number)) return pulls.get(number);
+    for (const list of commitPulls.values())
+      for (const pull of list) if ((pull as { number: number }).number === number) return pull;
+    return undefined;
+  }
+
   function handle(method: string, rawPath: string, body: unknown): Reply {
     const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
     calls.push({ method, path, body });
@@ -393,6 +452,16 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */
     setCommitPulls(sha: string, pullsOfCommit: unknown[]) {
       commitPulls.set(sha, pullsOfCommit);
+    },
+    /** An event GitHub records on a pull request (`head_ref_force_pushed`, `reopened`…), at GitHub's time. */
+    addIssueEvent(issue: number, event: string, at: Date) {
+      issueEvents.push({ issue, event, created_at: at.toISOString() });
+    },
+    /** A `kaws` check run written by another app or a workflow (GitHub Actions is app 15368). */
+    addForeignCheckRun(run: Omit<CheckRun, "id">) {
+      const created = { id: checkRuns.length + 1, ...run };
+      checkRuns.push(created);
+      return created;
     },
     /** A person's comment on a pull request, as GitHub lists it. */
     addComment(issue: number, login: string, body: string, at: Date, editedAt?: Date) {

@@ -50,14 +50,43 @@ export class FakeRepo {
     return this.commit({ ...files, ...changes }, {}, parents, message);
   }
 
-  /** The newest commit reachable from `head` (first parents) that changed `path`. */
-  lastCommitTouching(head: string, path: string): string | undefined {
+  /** The newest commits reachable from `head` (first parents) that changed `path`, newest first. */
+  commitsTouching(head: string, path: string, limit = 30): string[] {
+    const found: string[] = [];
     for (let sha: string | undefined = head; sha !== undefined; sha = this.commits.get(sha)?.parents[0]) {
       const commit = this.required(sha);
       const parent = commit.parents[0] ? this.required(commit.parents[0]) : undefined;
-      if (commit.files.get(path)?.oid !== parent?.files.get(path)?.oid) return sha;
+      if (commit.files.get(path)?.oid !== parent?.files.get(path)?.oid) found.push(sha);
+      if (found.length >= limit) break;
     }
-    return undefined;
+    return found;
+  }
+
+  /** Whether `ancestor` is reachable from `descendant` through parents. */
+  isAncestor(ancestor: string, descendant: string): boolean {
+    const seen = new Set<string>();
+    const todo = [descendant];
+    while (todo.length > 0) {
+      const sha = todo.pop()!;
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      seen.add(sha);
+      todo.push(...(this.commits.get(sha)?.parents ?? []));
+    }
+    return false;
+  }
+
+  /** The files that differ between two commits, as `GET /pulls/{n}/files` lists them. */
+  diff(from: string, to: string): { filename: string; status: "added" | "removed" | "modified" }[] {
+    const [a, b] = [this.required(from).files, this.required(to).files];
+    const files: { filename: string; status: "added" | "removed" | "modified" }[] = [];
+    for (const [path, file] of b) {
+      const before = a.get(path);
+      if (before === undefined) files.push({ filename: path, status: "added" });
+      else if (before.oid !== file.oid) files.push({ filename: path, status: "modified" });
+    }
+    for (const path of a.keys()) if (!b.has(path)) files.push({ filename: path, status: "removed" });
+    return files;
   }
 
   treeResponse(sha: string) {

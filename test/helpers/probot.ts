@@ -145,6 +145,8 @@ export function commentPayload(options: {
   body: string;
   at: Date;
   editedAt?: Date;
+  /** For an edit: the body before it (GitHub sends `changes.body.from`). */
+  from?: string;
 }) {
   const user = { login: options.login, id: 7100, type: "User" };
   const pr = options.pull.pull_request;
@@ -167,6 +169,7 @@ export function commentPayload(options: {
       html_url: `${pr.html_url}#issuecomment-${options.id}`,
       author_association: "MEMBER",
     },
+    ...(options.from === undefined ? {} : { changes: { body: { from: options.from } } }),
     repository: options.pull.repository,
     organization: options.pull.organization,
     installation: options.pull.installation,

@@ -17,7 +17,7 @@ export function pullRequestFixture(
   change: { files?: Files; remove?: string[]; modes?: Record<string, string> },
   gpgKeys: Record<string, ReturnType<typeof registeredKey>[]> = {},
   teams: Record<string, string[]> = {},
-  extra: { protectedBranch?: boolean; workflows?: string[] } = {},
+  extra: { protectedBranch?: boolean; workflows?: string[]; now?: () => Date } = {},
 ) {
   const repo = new FakeRepo();
   const baseSha = repo.commit(baseFiles);

@@ -3,7 +3,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/core/findings.js";
 import type { ChangeEvaluation } from "../../src/core/policy/evaluate-change.js";
 import { renderCheckRun, SUMMARY_LIMIT } from "../../src/core/report/check-run-report.js";
+import { listOwnCheckRuns } from "../../src/github/list-own-check-runs.js";
 import { publishCheckRun } from "../../src/github/publish-check-run.js";
+import { BOT_APP } from "../helpers/fake-github-api.js";
 import { fakeGitHub } from "../helpers/fake-github.js";
 import { FakeRepo } from "../helpers/fake-repo.js";
 import { TestOctokit } from "../helpers/probot.js";
@@ -66,6 +68,7 @@ describe("the check run stays within GitHub's limits", () => {
       "b".repeat(40),
       report,
       "https://example.test/pr/1",
+      [],
     );
     expect(result).toBe("created");
     const writes = github.calls.filter((c) => c.method !== "GET");
@@ -86,6 +89,7 @@ describe("the check run stays within GitHub's limits", () => {
         "b".repeat(40),
         report,
         "https://example.test/pr/1",
+        await listOwnCheckRuns(octokit, { owner: "acme", repo: "cluster-keys" }, "b".repeat(40), BOT_APP.id),
       ),
     ).toBe("unchanged");
   });

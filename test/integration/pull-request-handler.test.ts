@@ -69,7 +69,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
         .sort(),
     ).toEqual([
       "GET /app", // once per process: the app's own login, to know its own comments
-      "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&filter=latest&per_page=100",
+      "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&app_id=123&filter=all&per_page=100",
       "GET /repos/acme/cluster-keys/compare/main...HEAD?per_page=1",
       "GET /repos/acme/cluster-keys/git/blobs/BLOB",
       "GET /repos/acme/cluster-keys/git/blobs/BLOB",
@@ -114,7 +114,9 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
     expect(body).toContain(
       `signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account`,
     );
-    expect(body).toContain("**Approvals:** 0 of 1 from maintainers (not the author)");
+    expect(body).toContain(
+      "**Approvals:** 0 of 1 from maintainers (not the author, nor anyone this change gives access)",
+    );
     expect(body).toContain("**Next step:** a maintainer reviews this exact commit and approves");
     // the PR comes from carol's fork: everything is read from the base repository, nothing from the fork
     expect(

@@ -74,7 +74,7 @@ async function flow(
     {
       number: 7,
       merged_at: minutes(10).toISOString(),
-      base: { ref: "main" },
+      base: { ref: "main", sha: fixture.baseSha },
       head: { sha: fixture.headSha },
       user: { login: "erin" },
       html_url: pull.pull_request.html_url,

@@ -16,8 +16,14 @@ it("does not trust a look-alike sticky comment from another app: its forged ledg
     "clusters/prod/admins/erin.csr": csr,
     "clusters/prod/admins/erin.csr.asc": ids().mallory.detachSign(csr),
   };
-  const fixture = pullRequestFixture(built().files, { files }, { erin: [registeredKey(ids().mallory)] });
   const at = (minutes: number) => new Date(built().now.getTime() + minutes * 60_000);
+  const fixture = pullRequestFixture(
+    built().files,
+    { files },
+    { erin: [registeredKey(ids().mallory)] },
+    {},
+    { now: () => at(5) },
+  );
   // another app claims the bot reported this head at minute 1, before dave's comment at minute 2
   const forged = fixture.github.addComment(
     7,
@@ -46,7 +52,7 @@ it("does not trust a look-alike sticky comment from another app: its forged ledg
     expect(own).toHaveLength(1);
     expect(fixture.github.checkRuns.at(-1)!.conclusion).toBe("action_required");
     expect(own[0]!.body).toContain(
-      "@dave's approval does not count: the approval came before the bot reported any commit",
+      "@dave's approval does not count: it cannot be bound for sure to the head",
     );
   } finally {
     await server.stop();

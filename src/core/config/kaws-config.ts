@@ -27,6 +27,8 @@ export const kawsConfigSchema = z.strictObject({
   allowed_groups: z.array(group).default([]),
   /** Validity of issued admin certificates, in days (at most 397). */
   admin_cert_days: z.int().min(1).max(397).default(90),
+  /** An approval older than this at the merge counts for nothing (the merged PR's `merged_at`). */
+  approval_max_age_days: z.int().min(1).max(365).default(30),
   identity: z
     .strictObject({
       /** A new or changed pubkey must be registered on its author's GitHub account. */

@@ -10,6 +10,7 @@ import {
   type PendingAction,
 } from "./change-rules.js";
 import type { RepoTree } from "../tree/repo-tree.js";
+import { beneficiariesOf } from "./beneficiaries-of.js";
 import { diffManagedPaths, type PathChange } from "./diff-trees.js";
 import { loadAuthority } from "./load-authority.js";
 import { requiredApprovals } from "./required-approvals.js";
@@ -38,6 +39,8 @@ export interface ChangeEvaluation {
   readonly findings: Finding[];
   readonly changes: PathChange[];
   readonly privilegedPaths: string[];
+  /** Logins whose own key or admin files the change adds or changes: they never approve it. */
+  readonly beneficiaries: string[];
   readonly requests: AccessRequest[];
   readonly pending: PendingAction[];
   readonly requiredApprovals: number;
@@ -151,6 +154,7 @@ export async function evaluateChange(input: {
     findings: sorted,
     changes,
     privilegedPaths,
+    beneficiaries: beneficiariesOf(changes),
     requests,
     pending,
     requiredApprovals: requiredApprovals(

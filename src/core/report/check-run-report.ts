@@ -2,6 +2,7 @@ import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { ApprovalCount } from "../policy/count-approvals.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
+import { renderCancelRecord, type CancelRecord } from "./cancel-record.js";
 import { describePendingActions, describeRequest } from "./describe-change.js";
 
 /** GitHub's limits: a check run summary is at most 65,535 characters; annotations go 50 per request. */
@@ -33,6 +34,8 @@ export function renderCheckRun(input: {
   headSha: string;
   headPaths: ReadonlySet<string>;
   approvals: ApprovalCount;
+  /** The cancels the bot saw, recorded where only this app can write. */
+  cancels?: readonly CancelRecord[];
 }): CheckRunReport {
   const { evaluation, findings, approvals } = input;
   const errors = findings.filter((f) => f.severity === "error").length;
@@ -51,7 +54,7 @@ export function renderCheckRun(input: {
           ? `Approved by ${approvals.approvers.map((a) => `@${a}`).join(", ")}: ${evaluation.requests.some((r) => !r.hasCertificate) ? "the certificate will be issued when this merges" : "the bot reconciles the default branch when this merges"}`
           : `Valid: awaiting ${approvals.required - approvals.approvers.length} more maintainer approval${approvals.required - approvals.approvers.length === 1 ? "" : "s"} (${approvals.approvers.length} of ${approvals.required})`;
   const lines = [
-    `Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
+    `${renderCancelRecord(input.cancels ?? [])}Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
     "",
   ];
   for (const request of evaluation.requests) lines.push(`- ${describeRequest(request, input.bindings)}`);

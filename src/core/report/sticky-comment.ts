@@ -1,8 +1,7 @@
 import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
-import type { ApprovalCount, ReportedHead } from "../policy/count-approvals.js";
-import { renderLedger } from "./approval-ledger.js";
+import type { ApprovalCount } from "../policy/count-approvals.js";
 import { describePendingActions, describeRequest } from "./describe-change.js";
 
 /** The hidden marker that finds the bot's one comment on a pull request. */
@@ -15,7 +14,6 @@ export function renderStickyComment(input: {
   bindings: readonly IdentityBinding[];
   headSha: string;
   approvals: ApprovalCount;
-  ledger: readonly ReportedHead[];
 }): string {
   const { evaluation, findings, approvals } = input;
   const errors = findings.filter((f) => f.severity === "error");
@@ -44,7 +42,7 @@ export function renderStickyComment(input: {
     approvals.approvers.length > 0 ? ` (${approvals.approvers.map((a) => `@${a}`).join(", ")})` : "";
   lines.push(
     "",
-    `**Approvals:** ${approvals.approvers.length} of ${approvals.required}${given} from maintainers (not the author), for commit \`${input.headSha.slice(0, 12)}\`.`,
+    `**Approvals:** ${approvals.approvers.length} of ${approvals.required}${given} from maintainers (not the author, nor anyone this change gives access), for commit \`${input.headSha.slice(0, 12)}\`.`,
   );
   for (const { login, reason } of approvals.ignored)
     lines.push(`- @${login}'s approval does not count: ${reason}.`);
@@ -61,8 +59,8 @@ export function renderStickyComment(input: {
     );
   } else {
     lines.push(
-      "**Next step:** a maintainer reviews this exact commit and approves (a PR review, or a `/kaws approve` comment). A push after that needs a new approval.",
+      `**Next step:** a maintainer reviews this exact commit and approves (an Approve review, or a comment \`/kaws approve ${input.headSha.slice(0, 12)}\`). A push after that needs a new approval.`,
     );
   }
-  return `${lines.join("\n")}\n\n${renderLedger(input.ledger)}\n`;
+  return `${lines.join("\n")}\n`;
 }
