@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import type { AddressInfo } from "node:net";
+import { createServer, type AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { pino } from "pino";
@@ -62,6 +62,15 @@ export function pullRequestPayload(overrides: {
   return payload;
 }
 
+/** A port free on 127.0.0.1 now: Probot's Server turns `port: 0` into 3000, so tests choose their own. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
 /** The app behind Probot's real HTTP server on 127.0.0.1, and a way to send it signed deliveries. */
 export async function startWebhookServer(
   options: { now?: () => Date; secret?: string; baseUrl?: string; logLevel?: string; botKey?: string } = {},
@@ -78,7 +87,7 @@ export async function startWebhookServer(
       baseUrl: options.baseUrl,
     }),
     host: "127.0.0.1",
-    port: 0,
+    port: await freePort(),
     log,
   });
   await server.load(createKawsBot({ now: options.now, botKey: options.botKey }));
