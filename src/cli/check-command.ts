@@ -33,6 +33,7 @@ function changeSummary(evaluation: ChangeEvaluation) {
     kind: evaluation.kind,
     author: evaluation.author,
     requiredApprovals: evaluation.requiredApprovals,
+    codePaths: evaluation.codePaths,
     requests: evaluation.requests.map(({ cluster, login, groups, signerFingerprint, csrSha256 }) => ({
       cluster,
       login,
@@ -48,6 +49,10 @@ function describeChange(evaluation: ChangeEvaluation): string {
   const lines = [
     `${evaluation.kind} change by ${evaluation.author} (${evaluation.changes.length} managed file(s))`,
   ];
+  if (evaluation.codePaths.length > 0)
+    lines.push(
+      `  WARNING: changes code that runs with the bot's key (${evaluation.codePaths.join(", ")}): a maintainer must review the code itself`,
+    );
   for (const request of evaluation.requests) {
     const groups = request.groups.length > 0 ? request.groups.join(", ") : "no groups";
     const warning =

@@ -17,6 +17,7 @@ const evaluation = {
   author: "carol",
   requests: [],
   pending: [],
+  codePaths: [],
   requiredApprovals: 1,
 } as unknown as ChangeEvaluation;
 

@@ -1,5 +1,5 @@
 import { error, warning, type Finding } from "../findings.js";
-import { classifyPath } from "../tree/classify-path.js";
+import { classifyPath, pubkeyPath } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import type { PathChange } from "./diff-trees.js";
 
@@ -24,6 +24,54 @@ export function isRequestPath(change: PathChange, author: string): boolean {
     return managed.login === author;
   }
   return false;
+}
+
+/**
+ * One warning per changed code file: kaws has no rule that can tell good code from bad, so a
+ * change to what runs with the bot's key is approved by maintainers like a privileged change.
+ */
+export function codeChangeFindings(codeChanges: readonly PathChange[], author: string): Finding[] {
+  return codeChanges.map((change) =>
+    warning(
+      "change.code",
+      change.path,
+      `${change.change} by ${author}: code that runs with the bot's key (which opens every cluster's private keys); a maintainer must review the code itself and approve`,
+    ),
+  );
+}
+
+/**
+ * A key removed while its owner's CSR, signature or certificate stays anywhere under clusters/:
+ * the CSR could no longer be verified on the default branch, and a rotation would re-issue the
+ * certificate. Read from the listing alone; one error on each file that must go too.
+ */
+export function keysRemovedWithFiles(head: RepoTree, changes: readonly PathChange[]): Finding[] {
+  const removed = new Set<string>();
+  for (const change of changes) {
+    const managed = classifyPath(change.path);
+    if (change.change === "removed" && managed?.kind === "pubkey" && !head.has(change.path))
+      removed.add(managed.login);
+  }
+  if (removed.size === 0) return [];
+  const findings: Finding[] = [];
+  for (const path of head.keys()) {
+    const managed = classifyPath(path);
+    if (
+      (managed?.kind === "admin-csr" ||
+        managed?.kind === "admin-csr-signature" ||
+        managed?.kind === "admin-cert") &&
+      removed.has(managed.login)
+    ) {
+      findings.push(
+        error(
+          "pubkey.removed-with-files",
+          path,
+          `${pubkeyPath(managed.login)} is removed by this change but ${managed.login}'s ${path} stays: remove all of ${managed.login}'s files under clusters/ in the same change (or keep the key), or the default branch is left broken`,
+        ),
+      );
+    }
+  }
+  return findings;
 }
 
 /** True when the change alters the recipient set: an admin key or the bot's key. */

@@ -4,14 +4,16 @@ import type { PublicKeyCache } from "../openpgp/public-key-cache.js";
 import { hasErrors, sortFindings, warning, type Finding } from "../findings.js";
 import {
   changesRecipients,
+  codeChangeFindings,
   isRequestPath,
+  keysRemovedWithFiles,
   pendingReencryption,
   reclassify,
   type PendingAction,
 } from "./change-rules.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import { beneficiariesOf } from "./beneficiaries-of.js";
-import { diffManagedPaths, type PathChange } from "./diff-trees.js";
+import { diffCodePaths, diffManagedPaths, type PathChange } from "./diff-trees.js";
 import { loadAuthority } from "./load-authority.js";
 import { requiredApprovals } from "./required-approvals.js";
 import { PRIVILEGED_GROUPS } from "./rules/csr-rules.js";
@@ -33,7 +35,10 @@ export interface ChangedKey {
 
 export interface ChangeEvaluation {
   readonly ok: boolean;
-  /** "request": only the author's own key and CSRs; "privileged": anything else managed; "none": nothing managed changed. */
+  /**
+   * "request": only the author's own key and CSRs; "privileged": anything else managed, or code that
+   * runs with the bot's key; "none": neither a managed file nor code changed.
+   */
   readonly kind: "none" | "request" | "privileged";
   readonly author: string;
   readonly findings: Finding[];
@@ -41,6 +46,8 @@ export interface ChangeEvaluation {
   readonly privilegedPaths: string[];
   /** Logins whose own key or admin files the change adds or changes: they never approve it. */
   readonly beneficiaries: string[];
+  /** Code that runs with the bot's key (`isCodePath`) changed by this change: kaws cannot judge it, maintainers must. */
+  readonly codePaths: string[];
   readonly requests: AccessRequest[];
   readonly pending: PendingAction[];
   readonly requiredApprovals: number;
@@ -68,6 +75,7 @@ export async function evaluateChange(input: {
 }): Promise<ChangeEvaluation> {
   const author = input.author.toLowerCase();
   const changes = diffManagedPaths(input.base, input.head);
+  const codeChanges = diffCodePaths(input.base, input.head);
   const authority = await loadAuthority(input.authority ?? input.base, input.now, input.keyCache);
   const head = await verifyTree(input.head, { now: input.now, authority, keyCache: input.keyCache });
   const changed = new Map(changes.map((c) => [c.path, c.change]));
@@ -103,6 +111,8 @@ export async function evaluateChange(input: {
       ),
     );
   }
+  findings.push(...codeChangeFindings(codeChanges, author));
+  findings.push(...keysRemovedWithFiles(input.head, changes));
   if (changed.has(".github/kaws.yml")) {
     findings.push(
       warning(
@@ -149,12 +159,18 @@ export async function evaluateChange(input: {
   const sorted = sortFindings(findings);
   return {
     ok: !hasErrors(sorted),
-    kind: changes.length === 0 ? "none" : privilegedPaths.length > 0 ? "privileged" : "request",
+    kind:
+      changes.length === 0 && codeChanges.length === 0
+        ? "none"
+        : privilegedPaths.length > 0 || codeChanges.length > 0
+          ? "privileged"
+          : "request",
     author,
     findings: sorted,
     changes,
     privilegedPaths,
     beneficiaries: beneficiariesOf(changes),
+    codePaths: codeChanges.map((c) => c.path),
     requests,
     pending,
     requiredApprovals: requiredApprovals(

@@ -6,7 +6,7 @@ import { issueClientCertificate } from "../pki/issue-client-certificate.js";
 import { readCertificate } from "../pki/read-certificate.js";
 import { readCsr } from "../pki/read-csr.js";
 import { importSigningKey } from "../pki/signing-key.js";
-import { CLUSTER_ROLES, classifyPath, clusterFile } from "../tree/classify-path.js";
+import { CLUSTER_ROLES, classifyPath, clusterFile, pubkeyPath } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 
 export interface RotationPlan {
@@ -18,7 +18,8 @@ export interface RotationPlan {
 /**
  * Rotate a cluster's PKI: a new CA, master and node key (nothing old is decrypted), the keys
  * encrypted to the recipient set, and a new certificate for every admin who has one now, from the
- * CSR beside it. The result is a change to review, never a silent replacement.
+ * CSR beside it — unless its owner has no key in pubkeys/ any more: a removed admin gets no new
+ * certificate from a rotation. The result is a change to review, never a silent replacement.
  */
 export async function planRotation(input: {
   tree: RepoTree;
@@ -49,6 +50,13 @@ export async function planRotation(input: {
   for (const path of tree.keys()) {
     const managed = classifyPath(path);
     if (managed?.kind !== "admin-cert" || managed.cluster !== cluster) continue;
+    if (!tree.has(pubkeyPath(managed.login))) {
+      skipped.push({
+        path,
+        reason: `${pubkeyPath(managed.login)} is missing: ${managed.login} is no longer an admin, so remove their CSR, signature and certificate`,
+      });
+      continue;
+    }
     const csr = readCsr(tree.get(clusterFile.csr(cluster, managed.login))?.bytes ?? new Uint8Array());
     if (!csr.ok || !csr.facts.selfSignatureValid) {
       skipped.push({ path, reason: "its CSR is missing or invalid: the admin requests a new certificate" });

@@ -3,7 +3,7 @@ import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { ApprovalCount } from "../policy/count-approvals.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
 import { renderCancelRecord, type CancelRecord } from "./cancel-record.js";
-import { describePendingActions, describeRequest } from "./describe-change.js";
+import { describeCodeChange, describePendingActions, describeRequest } from "./describe-change.js";
 
 /** GitHub's limits: a check run summary is at most 65,535 characters; annotations go 50 per request. */
 export const SUMMARY_LIMIT = 65_535;
@@ -51,12 +51,13 @@ export function renderCheckRun(input: {
       : evaluation.kind === "none"
         ? "No kaws-managed file changed"
         : conclusion === "success"
-          ? `Approved by ${approvals.approvers.map((a) => `@${a}`).join(", ")}: ${evaluation.requests.some((r) => !r.hasCertificate) ? "the certificate will be issued when this merges" : "the bot reconciles the default branch when this merges"}`
-          : `Valid: awaiting ${approvals.required - approvals.approvers.length} more maintainer approval${approvals.required - approvals.approvers.length === 1 ? "" : "s"} (${approvals.approvers.length} of ${approvals.required})`;
+          ? `Approved by ${approvals.approvers.map((a) => `@${a}`).join(", ")}: ${approvedOutcome(evaluation)}`
+          : `${evaluation.codePaths.length > 0 ? "Changes code that runs with the bot's key" : "Valid"}: awaiting ${approvals.required - approvals.approvers.length} more maintainer approval${approvals.required - approvals.approvers.length === 1 ? "" : "s"} (${approvals.approvers.length} of ${approvals.required})`;
   const lines = [
     `${renderCancelRecord(input.cancels ?? [])}Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
     "",
   ];
+  if (evaluation.codePaths.length > 0) lines.push(`- ${describeCodeChange(evaluation.codePaths)}`);
   for (const request of evaluation.requests) lines.push(`- ${describeRequest(request, input.bindings)}`);
   for (const action of describePendingActions(evaluation.pending))
     lines.push(`- Pending at merge: ${action}`);
@@ -82,6 +83,14 @@ export function renderCheckRun(input: {
     summary: capSummary([...lines, ...table].join("\n"), rows),
     annotations: annotationsFor(findings, input.headPaths),
   };
+}
+
+/** What an approved change leads to, for the title. */
+function approvedOutcome(evaluation: ChangeEvaluation): string {
+  if (evaluation.requests.some((r) => !r.hasCertificate))
+    return "the certificate will be issued when this merges";
+  if (evaluation.changes.length === 0) return "the code change may merge";
+  return "the bot reconciles the default branch when this merges";
 }
 
 /** Add table rows while they fit, then say how many were left out. */

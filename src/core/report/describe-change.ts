@@ -50,3 +50,12 @@ export function describePendingActions(actions: readonly PendingAction[]): strin
   }
   return lines;
 }
+
+/** The plain warning of a change to code that runs with the bot's key (DESIGN 4.1). */
+export function describeCodeChange(codePaths: readonly string[]): string {
+  const shown = codePaths
+    .slice(0, 10)
+    .map((p) => `\`${p}\``)
+    .join(", ");
+  return `⚠️ **This pull request changes code that runs with the bot's key** (${shown}${codePaths.length > 10 ? `, and ${codePaths.length - 10} more` : ""}): that key opens every cluster's private keys, and kaws cannot judge code. A maintainer must review the code itself; it needs approval like a privileged change.`;
+}

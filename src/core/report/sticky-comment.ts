@@ -2,7 +2,7 @@ import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
 import type { ApprovalCount } from "../policy/count-approvals.js";
-import { describePendingActions, describeRequest } from "./describe-change.js";
+import { describeCodeChange, describePendingActions, describeRequest } from "./describe-change.js";
 
 /** The hidden marker that finds the bot's one comment on a pull request. */
 export const STICKY_MARKER = "<!-- kaws-bot:sticky -->";
@@ -19,9 +19,10 @@ export function renderStickyComment(input: {
   const errors = findings.filter((f) => f.severity === "error");
   const lines = [
     STICKY_MARKER,
-    `### kaws: ${evaluation.kind === "privileged" ? "privileged change" : "access request"} by @${evaluation.author}`,
+    `### kaws: ${evaluation.codePaths.length > 0 ? "code change" : evaluation.kind === "privileged" ? "privileged change" : "access request"} by @${evaluation.author}`,
     "",
   ];
+  if (evaluation.codePaths.length > 0) lines.push(`- ${describeCodeChange(evaluation.codePaths)}`);
   for (const request of evaluation.requests) lines.push(`- ${describeRequest(request, input.bindings)}`);
   for (const binding of input.bindings.filter((b) => !evaluation.requests.some((r) => r.login === b.login))) {
     lines.push(
