@@ -5,8 +5,8 @@ import type { GitHubClient, RepoRef } from "./github-client.js";
 export interface OwnCheckRun {
   readonly id: number;
   readonly externalId: string;
-  /** GitHub's own time: the bot never sends `started_at`, so GitHub sets it at creation. */
-  readonly startedAt: Date;
+  /** GitHub's own time: the bot never sends `started_at`, so GitHub sets it at creation (null: unknown). */
+  readonly startedAt: Date | null;
   readonly summary: string;
 }
 
@@ -29,11 +29,11 @@ export async function listOwnCheckRuns(
     per_page: 100,
   });
   return runs
-    .filter((run) => run.app?.id === appId && run.head_sha === sha && run.started_at)
+    .filter((run) => run.app?.id === appId && run.head_sha === sha)
     .map((run) => ({
       id: run.id,
       externalId: run.external_id ?? "",
-      startedAt: new Date(run.started_at!),
+      startedAt: run.started_at ? new Date(run.started_at) : null,
       summary: run.output?.summary ?? "",
     }))
     .sort((a, b) => a.id - b.id);

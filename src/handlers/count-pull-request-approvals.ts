@@ -55,12 +55,10 @@ export async function countPullRequestApprovals(
   const bareApproval = signals.some(
     (s) => s.kind === "comment" && s.command === "approve" && s.sha === undefined,
   );
+  const reportedAt = input.ownRuns.flatMap((run) => (run.startedAt === null ? [] : [run.startedAt]));
   const since =
-    bareApproval && input.ownRuns.length > 0
-      ? headReportedSince(
-          input.ownRuns.map((run) => run.startedAt),
-          await fetchHeadBreaks(octokit, repo, input.pull.number),
-        )
+    bareApproval && reportedAt.length > 0
+      ? headReportedSince(reportedAt, await fetchHeadBreaks(octokit, repo, input.pull.number))
       : null;
   const excluded = new Map<string, string>();
   for (const login of input.beneficiaries)
