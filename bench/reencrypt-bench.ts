@@ -46,6 +46,7 @@ export async function benchReencrypt(repoDir: string, gnupgHome: string): Promis
       login,
       key: read.key,
       fingerprint: read.key.getFingerprint().toUpperCase(),
+      encryptionKeyId: (await read.key.getEncryptionKey()).getKeyID().toHex(),
       sound: true,
     });
   }

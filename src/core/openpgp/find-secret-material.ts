@@ -1,8 +1,16 @@
+import { derPrivateKeyKind } from "../pki/der-private-key-kind.js";
+import { findBase64Runs } from "./find-base64-runs.js";
+import { hasSecretKeyPacket } from "./has-secret-key-packet.js";
+
 /**
- * Private-key blocks in any file: PEM (PKCS#1, SEC1, PKCS#8, encrypted PKCS#8, OpenSSH) and armored
- * OpenPGP secret keys. A block counts when a BEGIN line is followed by a base64 body and its END
- * line, so code and docs that merely mention the marker are not flagged. The scan is linear in the
- * file's size, whatever the file holds: no regular expression backtracks over attacker bytes.
+ * Private keys in any file, in every form a person may commit one: PEM blocks (PKCS#1, SEC1,
+ * PKCS#8, encrypted PKCS#8, OpenSSH) and armored OpenPGP secret keys, armor headers and all; a
+ * binary file that is an OpenPGP secret key or a DER private key; and base64 of either inside text
+ * (a JSON or YAML value, wrapped or not). A block counts when a BEGIN line is followed by a base64
+ * body and its END line, so code and docs that merely mention the marker are not flagged; binary
+ * and base64 forms count only when their bytes have a key's structure. The scan is linear in the
+ * file's size, whatever the file holds: no regular expression backtracks over attacker bytes, and
+ * each base64 run is decoded once, its first MAX_DECODED_CHARS at most.
  */
 const DASHES = "-----";
 const LABELS = [
@@ -16,18 +24,51 @@ const LABELS = [
 ];
 /** A real key block is small; a longer "body" is not one. */
 const MAX_BODY = 64 * 1024;
-const BODY_CHARACTERS = /^[A-Za-z0-9+/=:,. \t\r\n-]*$/;
+/** "Proc-Type: 4,ENCRYPTED", "Version: GnuPG v2", "Comment: alice's laptop": before the body. */
+const HEADER_LINE = /[A-Za-z][A-Za-z0-9-]*: [^\r\n]*\r?\n/y;
+const BASE64_BODY = /[A-Za-z0-9+/=\s]*$/y;
 const BASE64_RUN = /[A-Za-z0-9+/]{16}/;
+/** The smallest private key (Ed25519 in PKCS#8, 48 bytes) is 64 base64 characters. */
+const MIN_ENCODED_CHARS = 64;
+/** 24 KiB of key: RSA-16384 in PKCS#8 and OpenPGP both fit. */
+const MAX_DECODED_CHARS = 32 * 1024;
 
 export interface SecretBlock {
   readonly kind: string;
   readonly line: number;
 }
 
+interface Found {
+  readonly kind: string;
+  readonly start: number;
+}
+
+interface FoundBlock extends Found {
+  readonly end: number;
+}
+
 export function findSecretMaterial(bytes: Uint8Array): SecretBlock[] {
+  const binary = binaryKeyKind(bytes);
+  if (binary !== null) return [{ kind: binary, line: 1 }];
   const text = new TextDecoder("latin1").decode(bytes);
+  const blocks = findKeyBlocks(text);
+  const found = [...blocks, ...findEncodedKeys(text, blocks)];
+  return withLineNumbers(
+    text,
+    found.sort((a, b) => a.start - b.start),
+  );
+}
+
+/** A file whose bytes are themselves a key. */
+function binaryKeyKind(bytes: Uint8Array): string | null {
+  if (hasSecretKeyPacket(bytes)) return "binary OpenPGP secret key";
+  return derPrivateKeyKind(bytes);
+}
+
+/** PEM and armored OpenPGP private-key blocks, by their labels. */
+function findKeyBlocks(text: string): FoundBlock[] {
   if (!text.includes(`${DASHES}BEGIN `)) return [];
-  const found: { kind: string; start: number }[] = [];
+  const found: FoundBlock[] = [];
   for (const label of LABELS) {
     const begin = `${DASHES}BEGIN ${label}${DASHES}`;
     const end = `${DASHES}END ${label}${DASHES}`;
@@ -37,19 +78,39 @@ export function findSecretMaterial(bytes: Uint8Array): SecretBlock[] {
       if (nextEnd < bodyStart) nextEnd = text.indexOf(end, bodyStart);
       if (nextEnd === -1) break;
       if (nextEnd - bodyStart > MAX_BODY) continue;
-      const body = text.slice(bodyStart, nextEnd);
-      if (body.includes(DASHES) || !BODY_CHARACTERS.test(body) || !BASE64_RUN.test(body)) continue;
-      found.push({ kind: label, start });
+      if (isKeyBody(text.slice(bodyStart, nextEnd)))
+        found.push({ kind: label, start, end: nextEnd + end.length });
     }
   }
-  return withLineNumbers(
-    text,
-    found.sort((a, b) => a.start - b.start),
-  );
+  return found;
+}
+
+/** Armor or PEM headers, then base64 and nothing else. */
+function isKeyBody(body: string): boolean {
+  if (body.includes(DASHES)) return false;
+  let position = body.startsWith("\r\n") ? 2 : body.startsWith("\n") ? 1 : 0;
+  for (HEADER_LINE.lastIndex = position; HEADER_LINE.test(body);) position = HEADER_LINE.lastIndex;
+  BASE64_BODY.lastIndex = position;
+  return BASE64_BODY.test(body) && BASE64_RUN.test(body.slice(position));
+}
+
+/** Base64 runs outside the blocks already found that decode to a DER private key or an OpenPGP secret key. */
+function findEncodedKeys(text: string, blocks: readonly FoundBlock[]): Found[] {
+  const inBlock = blocks.map((block) => [block.start, block.end] as const).sort((a, b) => a[0] - b[0]);
+  const found: Found[] = [];
+  let next = 0;
+  for (const run of findBase64Runs(text, MIN_ENCODED_CHARS, MAX_DECODED_CHARS)) {
+    while (next < inBlock.length && inBlock[next]![1] <= run.start) next++;
+    if (next < inBlock.length && inBlock[next]![0] <= run.start) continue;
+    const decoded = Buffer.from(run.base64, "base64");
+    const kind = hasSecretKeyPacket(decoded) ? "OpenPGP secret key" : derPrivateKeyKind(decoded);
+    if (kind !== null) found.push({ kind: `base64 ${kind}`, start: run.start });
+  }
+  return found;
 }
 
 /** Line numbers for offsets in ascending order, in one pass over the text. */
-function withLineNumbers(text: string, found: { kind: string; start: number }[]): SecretBlock[] {
+function withLineNumbers(text: string, found: readonly Found[]): SecretBlock[] {
   let line = 1;
   let position = 0;
   return found.map(({ kind, start }) => {

@@ -7,6 +7,11 @@ export interface PublicKeyJudgement {
   readonly problems: readonly { rule: string; message: string }[];
   readonly expires: Date | null;
   readonly algorithms: readonly string[];
+  /**
+   * The key ID (lower-case hex) of the (sub)key a message to this key is encrypted to at `now`, as
+   * openpgp.js chooses it when the bot encrypts: recipients are matched to it, not to any key ID.
+   */
+  readonly encryptionKeyId: string | null;
 }
 
 /**
@@ -21,6 +26,7 @@ export async function judgePublicKey(
   const problems: { rule: string; message: string }[] = [];
   const fingerprint = key.getFingerprint().toUpperCase();
   let expires: Date | null = null;
+  let encryptionKeyId: string | null = null;
 
   try {
     await key.verifyPrimaryKey(now);
@@ -35,7 +41,9 @@ export async function judgePublicKey(
     if (expiration instanceof Date) expires = expiration;
     await requireCapability(
       problems,
-      () => key.getEncryptionKey(undefined, now),
+      async () => {
+        encryptionKeyId = (await key.getEncryptionKey(undefined, now)).getKeyID().toHex();
+      },
       "pubkey.no-encryption-key",
       "the key has no usable encryption (sub)key: add one with `gpg --quick-add-key FPR cv25519 encr`",
     );
@@ -62,6 +70,7 @@ export async function judgePublicKey(
     problems: uniqueBy(problems, (p) => `${p.rule}\u0000${p.message}`),
     expires,
     algorithms,
+    encryptionKeyId,
   };
 }
 

@@ -3,7 +3,7 @@ import { parseClusterSpec } from "../config/cluster-spec.js";
 import { encryptToRecipients } from "../openpgp/encrypt-to-recipients.js";
 import { isHiddenRecipient, listRecipientKeyIds } from "../openpgp/list-recipient-key-ids.js";
 import { generateClusterPki } from "../pki/generate-cluster-pki.js";
-import type { RecipientSet } from "../policy/recipient-set.js";
+import { compareRecipients, type RecipientSet } from "../policy/recipient-set.js";
 import { CLUSTER_ROLES, classifyPath, clusterFile } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 
@@ -56,12 +56,10 @@ export async function planKeyFiles(input: {
       problems.push({ path, reason: `not an encrypted OpenPGP message (${listed.detail})` });
       continue;
     }
-    const covered = new Set(listed.keyIds.map((id) => recipients.ownerOfKeyId.get(id)).filter(Boolean));
-    const extra = listed.keyIds.filter((id) => !recipients.ownerOfKeyId.has(id));
+    const { extra, missing } = compareRecipients(recipients, listed.keyIds);
     for (const id of extra)
       if (!isHiddenRecipient(id)) former.set(id, (former.get(id) ?? new Set()).add(managed.cluster));
-    const exact =
-      extra.length === 0 && listed.passwordRecipients === 0 && covered.size === recipients.keys.length;
+    const exact = extra.length === 0 && listed.passwordRecipients === 0 && missing.length === 0;
     if (exact) continue;
     let clear: Uint8Array;
     try {

@@ -6,12 +6,15 @@ import { readPublicKey } from "../../openpgp/read-public-key.js";
 import { BOT_KEY_PATH } from "../../tree/classify-path.js";
 import type { TreeEntry } from "../../tree/repo-tree.js";
 import { isLoaded } from "../repo-model.js";
+import { checkKeysAreOnePersonEach } from "./key-uniqueness-rules.js";
 
 export interface KnownKey {
   readonly path: string;
   readonly login: string | null;
   readonly key: openpgp.PublicKey;
   readonly fingerprint: string;
+  /** Lower-case hex ID of the (sub)key messages to this key are encrypted to; null when it has none. */
+  readonly encryptionKeyId: string | null;
   /** True when the key passed every check (usable for verifying and as a recipient). */
   readonly sound: boolean;
 }
@@ -64,13 +67,14 @@ export async function checkPublicKeyFile(
       login,
       key: read.key,
       fingerprint: judgement.fingerprint,
+      encryptionKeyId: judgement.encryptionKeyId,
       sound: judgement.problems.length === 0,
     },
     findings,
   };
 }
 
-/** Invariant 1 over `pubkeys/` and the bot's key: every key sound, fingerprints unique across files. */
+/** Invariant 1 over `pubkeys/` and the bot's key: every key sound, each (sub)key in one file only. */
 export async function checkPublicKeys(
   pubkeys: ReadonlyMap<string, TreeEntry>,
   botKey: TreeEntry | undefined,
@@ -104,20 +108,10 @@ export async function checkPublicKeys(
     findings.push(...result.findings.map((f) => ({ ...f, rule: f.rule.replace(/^pubkey\./, "bot-key.") })));
     bot = result.known;
   }
-  const byFingerprint = new Map<string, string>();
-  for (const known of [...admins.values(), ...(bot ? [bot] : [])]) {
-    const first = byFingerprint.get(known.fingerprint);
-    if (first !== undefined) {
-      findings.push(
-        error(
-          "pubkey.duplicate-fingerprint",
-          known.path,
-          `key ${known.fingerprint} is also in ${first}: one key per person`,
-        ),
-      );
-    } else {
-      byFingerprint.set(known.fingerprint, known.path);
-    }
-  }
+  const unique = checkKeysAreOnePersonEach([...admins.values()], bot);
+  findings.push(...unique.findings);
+  // A disputed key is neither a recipient nor a signer until the files are fixed: fail closed.
+  for (const [login, known] of admins)
+    if (unique.disputed.has(known)) admins.set(login, { ...known, sound: false });
   return { admins, bot, findings };
 }

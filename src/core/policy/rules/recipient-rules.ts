@@ -1,8 +1,7 @@
 import { error, type Finding } from "../../findings.js";
 import { isHiddenRecipient, listRecipientKeyIds } from "../../openpgp/list-recipient-key-ids.js";
 import type { TreeEntry } from "../../tree/repo-tree.js";
-import type { RecipientSet } from "../recipient-set.js";
-import type { KnownKey } from "./pubkey-rules.js";
+import { compareRecipients, type RecipientSet } from "../recipient-set.js";
 
 export interface RecipientMismatch {
   readonly path: string;
@@ -14,7 +13,8 @@ export interface RecipientMismatch {
 
 /**
  * Invariant 3: a `*-key.pem.asc` is encrypted to exactly the current recipient set (every admin
- * key and the bot), judged from its session-key packets without decrypting.
+ * key and the bot), judged from its session-key packets without decrypting: each recipient by the
+ * encryption subkey its key would be encrypted to.
  */
 export async function checkRecipients(
   entry: TreeEntry,
@@ -52,12 +52,9 @@ export async function checkRecipients(
       ),
     );
   }
-  const owner = recipients.ownerOfKeyId;
-  const extra = listed.keyIds.filter((id) => !isHiddenRecipient(id) && !owner.has(id));
-  const covered = new Set(
-    listed.keyIds.map((id) => owner.get(id)).filter((k): k is KnownKey => k !== undefined),
-  );
-  const missing = recipients.keys.filter((known) => !covered.has(known)).map((known) => known.path);
+  const compared = compareRecipients(recipients, listed.keyIds);
+  const extra = compared.extra.filter((id) => !isHiddenRecipient(id));
+  const missing = compared.missing.map((known) => known.path);
   if (extra.length === 0 && missing.length === 0) return { findings, mismatch: null };
   const parts: string[] = [];
   if (extra.length > 0)
