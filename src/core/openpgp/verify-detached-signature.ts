@@ -40,7 +40,8 @@ export async function verifyDetachedSignature(
     return { ok: false, reason: "unreadable", issuerKeyIds: [], detail: openpgpReason(cause) };
   }
   const packets = signature.packets;
-  const issuerKeyIds = packets.map((packet) => packet.issuerKeyID.toHex());
+  // a packet of a version openpgp.js only half reads has no issuer: name it "unknown", never throw
+  const issuerKeyIds = packets.map((packet) => issuerOf(packet));
   if (packets.length !== 1) {
     return {
       ok: false,
@@ -81,5 +82,14 @@ export async function verifyDetachedSignature(
     };
   } catch (cause) {
     return { ok: false, reason: "bad-signature", issuerKeyIds, detail: openpgpReason(cause) };
+  }
+}
+
+function issuerOf(packet: openpgp.SignaturePacket): string {
+  try {
+    const hex = packet.issuerKeyID?.toHex();
+    return typeof hex === "string" && hex.length > 0 ? hex : "unknown";
+  } catch {
+    return "unknown";
   }
 }

@@ -64,8 +64,11 @@ export async function planKeyFiles(input: {
     let clear: Uint8Array;
     try {
       clear = await input.open(entry.bytes);
-    } catch {
-      problems.push({ path, reason: "it cannot be opened with the key at hand (is it encrypted to it?)" });
+    } catch (cause) {
+      problems.push({
+        path,
+        reason: `it cannot be opened with the key at hand (${(cause as Error).message}): is it encrypted to it?`,
+      });
       continue;
     }
     writes.push({
