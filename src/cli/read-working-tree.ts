@@ -1,13 +1,16 @@
-import { lstat, readdir, readFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { createRepoTree, GIT_MODE, type RepoTree, type TreeEntry } from "../core/tree/repo-tree.js";
 import { CliError } from "./cli-error.js";
 import { MAX_READ_BYTES } from "./read-git-tree.js";
 import { decodePath, runGit, splitNul } from "./run-git.js";
 
+/** Files read at once: a repository of thousands of files must not run out of descriptors. */
+const OPEN_AT_ONCE = 16;
+
 /**
- * The files of a checkout as they are on disk: git's tracked files plus untracked ones it does not
- * ignore (outside git, every file but .git and node_modules). Modes come from the disk, so a
- * symlink or an executable bit not yet committed is seen.
+ * The files of a git checkout as they are on disk: git's tracked files plus untracked ones it does
+ * not ignore. Modes come from the disk, so a symlink or an executable bit not yet committed is
+ * seen; a socket, FIFO or device is listed (a finding when managed) but never opened.
  */
 export async function readWorkingTree(repo: string): Promise<RepoTree> {
   try {
@@ -17,8 +20,26 @@ export async function readWorkingTree(repo: string): Promise<RepoTree> {
     throw new CliError(`cannot read ${repo}: not a directory`);
   }
   const paths = await listPaths(repo);
-  const entries = await Promise.all(paths.map((raw) => readEntry(repo, raw)));
+  const entries = await mapLimited(paths, OPEN_AT_ONCE, (raw) => readEntry(repo, raw));
   return createRepoTree(entries.filter((entry): entry is TreeEntry => entry !== null));
+}
+
+/** `work` on every item, at most `limit` at a time, results in order. */
+async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 async function listPaths(repo: string): Promise<Buffer[]> {
@@ -28,7 +49,10 @@ async function listPaths(repo: string): Promise<Buffer[]> {
   } catch {
     inside = false;
   }
-  if (!inside) return walk(repo, "");
+  if (!inside)
+    throw new CliError(
+      `${repo} is not a git repository: kaws reads a clone of the PKI repository (git clone it, or pass its folder with --repo)`,
+    );
   const top = (await runGit(repo, ["rev-parse", "--show-prefix"])).toString().trim();
   if (top !== "") throw new CliError(`${repo} is inside a repository; pass its top folder with --repo`);
   const listed = await runGit(repo, [
@@ -40,23 +64,6 @@ async function listPaths(repo: string): Promise<Buffer[]> {
     "--deduplicate",
   ]);
   return splitNul(listed);
-}
-
-async function walk(root: string, prefix: string): Promise<Buffer[]> {
-  const folder =
-    prefix === ""
-      ? Buffer.from(root)
-      : Buffer.concat([Buffer.from(`${root}/`), Buffer.from(prefix, "latin1")]);
-  const names = await readdir(folder, { withFileTypes: true, encoding: "buffer" });
-  const paths: Buffer[] = [];
-  for (const entry of names) {
-    const name = entry.name.toString("latin1");
-    if (name === ".git" || name === "node_modules") continue;
-    const path = prefix === "" ? name : `${prefix}/${name}`;
-    if (entry.isDirectory()) paths.push(...(await walk(root, path)));
-    else paths.push(Buffer.from(path, "latin1"));
-  }
-  return paths;
 }
 
 async function readEntry(repo: string, raw: Buffer): Promise<TreeEntry | null> {
@@ -71,6 +78,7 @@ async function readEntry(repo: string, raw: Buffer): Promise<TreeEntry | null> {
   const flag = badPathEncoding || undefined;
   if (info.isSymbolicLink()) return { path, mode: GIT_MODE.symlink, size: info.size, badPathEncoding: flag };
   if (info.isDirectory()) return { path, mode: GIT_MODE.submodule, size: 0, badPathEncoding: flag };
+  if (!info.isFile()) return { path, mode: GIT_MODE.special, size: 0, badPathEncoding: flag };
   const mode = info.mode & 0o111 ? GIT_MODE.executable : GIT_MODE.file;
   const bytes = info.size <= MAX_READ_BYTES ? new Uint8Array(await readFile(full)) : undefined;
   return { path, mode, size: info.size, bytes, badPathEncoding: flag };

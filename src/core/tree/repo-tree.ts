@@ -4,6 +4,8 @@ export const GIT_MODE = {
   executable: "100755",
   symlink: "120000",
   submodule: "160000",
+  /** Not a git mode: a socket, FIFO or device found on disk, listed but never opened. */
+  special: "000000",
 } as const;
 
 /** One file of a repository at some commit (or in a working tree): its path, git mode and bytes. */

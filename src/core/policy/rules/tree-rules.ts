@@ -8,6 +8,7 @@ const MODE_NAMES: Record<string, string> = {
   [GIT_MODE.symlink]: "a symbolic link",
   [GIT_MODE.submodule]: "a submodule",
   [GIT_MODE.executable]: "an executable file",
+  [GIT_MODE.special]: "a socket, FIFO or device",
 };
 
 /** Invariants on the files themselves: regular blobs, known names, bounded sizes, and no private key anywhere. */
