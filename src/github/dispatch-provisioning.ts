@@ -38,6 +38,9 @@ export async function dispatchProvisioning(
   const retry =
     latest === undefined || latest === "error" || (latest === "failure" && input.retryFailed === true);
   if (!retry) return { kind: "already", state: latest };
+  // The status first: a replica or a crash between the two writes never dispatches twice (at
+  // worst a "pending" whose run never started; the Actions page starts it by hand).
+  await setProvisionStatus(octokit, repo, input, "pending", `provisioning ${input.cluster} dispatched`);
   let result: DispatchResult;
   try {
     await octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
@@ -49,25 +52,32 @@ export async function dispatchProvisioning(
     result = { kind: "dispatched", previous: latest };
   } catch (cause) {
     const status = (cause as { status?: number }).status;
+    const reason =
+      status === 404
+        ? `.github/workflows/${input.workflow} is missing on ${input.defaultBranch} (or has no workflow_dispatch trigger)`
+        : status === 422
+          ? `GitHub refused the dispatch: ${(cause as Error).message}`
+          : `the dispatch failed: ${(cause as Error).message}`;
+    await setProvisionStatus(octokit, repo, input, "error", reason);
     if (status !== 404 && status !== 422) throw cause;
-    result = {
-      kind: "failed",
-      reason:
-        status === 404
-          ? `.github/workflows/${input.workflow} is missing on ${input.defaultBranch} (or has no workflow_dispatch trigger)`
-          : `GitHub refused the dispatch: ${(cause as Error).message}`,
-    };
+    result = { kind: "failed", reason };
   }
+  return result;
+}
+
+async function setProvisionStatus(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  input: { cluster: string; sha: string; targetUrl?: string },
+  state: "pending" | "error",
+  description: string,
+): Promise<void> {
   await octokit.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
     ...repo,
     sha: input.sha,
     context: CONTEXT(input.cluster),
-    state: result.kind === "dispatched" ? "pending" : "error",
-    description: (result.kind === "dispatched"
-      ? `provisioning ${input.cluster} dispatched`
-      : result.reason
-    ).slice(0, 140),
+    state,
+    description: description.slice(0, 140),
     target_url: input.targetUrl,
   });
-  return result;
 }

@@ -129,7 +129,9 @@ describe("/kaws provision", () => {
     try {
       await c.send(300);
       expect(c.replies()[0]).toContain(".github/workflows/provision.yml is missing on main");
+      // the status is written before the dispatch (a replica never dispatches twice), then the error
       expect(c.fixture.github.statuses).toEqual([
+        expect.objectContaining({ context: "kaws/provision/prod", state: "pending" }),
         expect.objectContaining({ context: "kaws/provision/prod", state: "error" }),
       ]);
     } finally {
