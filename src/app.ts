@@ -6,7 +6,7 @@ import { isManagedPath } from "./core/tree/classify-path.js";
 import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { botIdentityOf } from "./github/bot-identity.js";
-import { seenCancels } from "./github/seen-cancels.js";
+import { seenRecord } from "./github/seen-record.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
@@ -93,8 +93,20 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         "pull_request.ready_for_review",
       ],
       async (context) => {
-        const pull = target(context.payload.pull_request, context.payload.repository);
-        await handleOnce(context, `${context.payload.repository.full_name}#${pull.number}`, async () => {
+        const { payload } = context;
+        const pull = {
+          ...target(payload.pull_request, payload.repository),
+          // who pushed, from GitHub's signed delivery: they never approve what they pushed
+          ...(payload.action === "synchronize"
+            ? {
+                push: {
+                  before: typeof payload.before === "string" ? payload.before : undefined,
+                  by: payload.sender.login,
+                },
+              }
+            : {}),
+        };
+        await handleOnce(context, `${payload.repository.full_name}#${pull.number}`, async () => {
           await evaluatePullRequest(await deps(context), pull);
         });
       },
@@ -129,10 +141,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     app.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => {
       const { issue, comment, repository, action } = context.payload;
       if (comment.user?.type === "Bot") return;
-      // A cancel later edited or deleted still withdraws: GitHub's signed payload says what it was.
-      const cancels = seenCancels(context.payload);
+      // A cancel later edited or deleted still withdraws, an edited approval never counts: GitHub's
+      // signed payload says what the comment was.
+      const seen = seenRecord(context.payload);
       const command =
-        parseKawsCommand(comment.body) ?? (cancels.length > 0 ? { name: "approve-cancel" } : null);
+        parseKawsCommand(comment.body) ??
+        (seen.cancels.length + seen.editedComments.length > 0 ? { name: "approve-cancel" as const } : null);
       if (command === null) return;
       const repo = { owner: repository.owner.login, repo: repository.name };
       await handleOnce(context, `${repository.full_name}#${issue.number}`, async () => {
@@ -164,7 +178,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
           { id: comment.id, login: comment.user?.login ?? "ghost", action },
           command,
-          cancels,
+          seen,
         );
       });
     });

@@ -1,6 +1,6 @@
 import type { ApprovalSignal } from "../core/policy/count-approvals.js";
 import { parseKawsCommand } from "../core/policy/kaws-commands.js";
-import type { CancelRecord } from "../core/report/cancel-record.js";
+import type { ApprovalRecord, CancelRecord } from "../core/report/approval-record.js";
 import type { IssueComment, Review } from "./fetch-pull-request-discussion.js";
 
 const REVIEW_STATES: Record<string, "approved" | "changes_requested" | "dismissed" | "commented"> = {
@@ -18,8 +18,9 @@ const REVIEW_STATES: Record<string, "approved" | "changes_requested" | "dismisse
 export function approvalSignals(
   reviews: readonly Review[],
   comments: readonly IssueComment[],
-  recordedCancels: readonly CancelRecord[] = [],
+  record: Pick<ApprovalRecord, "cancels" | "editedComments"> = { cancels: [], editedComments: [] },
 ): ApprovalSignal[] {
+  const editedIds = new Set(record.editedComments);
   const signals: ApprovalSignal[] = [];
   for (const review of reviews) {
     const state = REVIEW_STATES[review.state];
@@ -40,13 +41,13 @@ export function approvalSignals(
       kind: "comment",
       login: comment.login,
       at: comment.createdAt,
-      edited: comment.updatedAt.getTime() > comment.createdAt.getTime(),
+      edited: comment.updatedAt.getTime() > comment.createdAt.getTime() || editedIds.has(comment.id),
       ...(command.name === "approve"
         ? { command: "approve", ...(command.sha === undefined ? {} : { sha: command.sha }) }
         : { command: "cancel" }),
     });
   }
-  for (const cancel of recordedCancels)
+  for (const cancel of record.cancels)
     signals.push({ kind: "comment", login: cancel.login, at: cancel.at, edited: false, command: "cancel" });
   return signals;
 }

@@ -1,4 +1,4 @@
-import { CHECK_NAME } from "./publish-check-run.js";
+import { CHECK_NAME, externalIdPrefix } from "./publish-check-run.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
 
 /** One `kaws` check run this app wrote on a commit. */
@@ -11,14 +11,17 @@ export interface OwnCheckRun {
 }
 
 /**
- * Every `kaws` check run on a commit written by this app (its app id), oldest first. Check runs of
- * any other app or workflow, even with the same name and a look-alike external id, are not ours.
+ * Every `kaws` check run this app (its app id) wrote on a commit for one pull request (its number
+ * in the external id, which only the app writes), oldest first. Check runs of any other app or
+ * workflow, even with the same name and a look-alike external id, and the app's runs written for
+ * another pull request with the same commit, are not this pull request's.
  */
 export async function listOwnCheckRuns(
   octokit: GitHubClient,
   repo: RepoRef,
   sha: string,
   appId: number,
+  pullNumber: number,
 ): Promise<OwnCheckRun[]> {
   const runs = await octokit.paginate("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
     ...repo,
@@ -29,7 +32,12 @@ export async function listOwnCheckRuns(
     per_page: 100,
   });
   return runs
-    .filter((run) => run.app?.id === appId && run.head_sha === sha)
+    .filter(
+      (run) =>
+        run.app?.id === appId &&
+        run.head_sha === sha &&
+        (run.external_id ?? "").startsWith(externalIdPrefix(pullNumber)),
+    )
     .map((run) => ({
       id: run.id,
       externalId: run.external_id ?? "",

@@ -8,29 +8,36 @@ const EXTERNAL_PREFIX = "kaws-bot";
 
 export type PublishResult = "created" | "updated" | "unchanged";
 
+/** The start of the external id of this app's runs for one pull request. */
+export function externalIdPrefix(pullNumber: number): string {
+  return `${EXTERNAL_PREFIX}:${pullNumber}:`;
+}
+
 /**
- * Publish the `kaws` check run on a commit, idempotently, given this app's own runs on it (found by
- * its app id: a look-alike run of another app or workflow is never updated nor taken as ours). The
- * run's external_id carries digests of its annotations and of the whole report: the same report
- * again changes nothing; a new summary or conclusion with the same annotations updates the run in
- * place; new annotations make a new run (GitHub appends annotations on update, so old ones would
- * linger). No `started_at` is sent: GitHub sets it, and approvals are bound by it.
+ * Publish the `kaws` check run of a pull request on its head, idempotently, given this app's own
+ * run for it to update, if any (found by app id and pull request: a look-alike run of another app
+ * or workflow is never updated nor taken as ours; none is given after a force-push, so GitHub
+ * stamps a new run). The external id carries the pull request and digests of the annotations and
+ * of the whole report: the same report again changes nothing; a new summary or conclusion with the
+ * same annotations updates the run in place; new annotations make a new run (GitHub appends
+ * annotations on update, so old ones would linger). No `started_at` is sent: GitHub sets it, and
+ * approvals are bound by it.
  */
 export async function publishCheckRun(
   octokit: GitHubClient,
   repo: RepoRef,
-  headSha: string,
+  pull: { number: number; headSha: string; htmlUrl: string },
   report: CheckRunReport,
-  detailsUrl: string,
-  ownRuns: readonly OwnCheckRun[],
+  ours: OwnCheckRun | undefined,
 ): Promise<PublishResult> {
+  const headSha = pull.headSha;
+  const detailsUrl = pull.htmlUrl;
   const annotationsDigest = digest(report.annotations);
-  const externalId = `${EXTERNAL_PREFIX}:${annotationsDigest}:${digest(report)}`;
-  const ours = ownRuns.at(-1);
+  const externalId = `${externalIdPrefix(pull.number)}${annotationsDigest}:${digest(report)}`;
   if (ours?.externalId === externalId) return "unchanged";
   const output = { title: report.title, summary: report.summary };
   const batches = chunk(report.annotations, ANNOTATIONS_PER_REQUEST);
-  if (ours !== undefined && ours.externalId.split(":")[1] === annotationsDigest) {
+  if (ours !== undefined && ours.externalId.split(":")[2] === annotationsDigest) {
     await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
       check_run_id: ours.id,

@@ -1,5 +1,5 @@
 import { HELP_TEXT, MAX_COMMAND_BODY, type KawsCommand } from "../core/policy/kaws-commands.js";
-import type { CancelRecord } from "../core/report/cancel-record.js";
+import { EMPTY_RECORD, type ApprovalRecord } from "../core/report/approval-record.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { RepoRef } from "../github/github-client.js";
@@ -40,11 +40,11 @@ export async function answerCommentCommand(
   target: CommandTarget,
   comment: CommandComment,
   command: KawsCommand,
-  seenCancels: readonly CancelRecord[] = [],
+  seen: ApprovalRecord = EMPTY_RECORD,
 ): Promise<void> {
   const { octokit } = deps;
   if ((command.name === "approve" || command.name === "approve-cancel") && target.pull !== undefined) {
-    const verdict = await evaluatePullRequest(deps, target.pull, seenCancels);
+    const verdict = await evaluatePullRequest(deps, target.pull, seen);
     if (comment.action !== "created" || command.name !== "approve") return;
     const why = verdict.approvals.ignored.find((item) => item.login === comment.login.toLowerCase());
     if (why !== undefined)

@@ -5,9 +5,8 @@ import {
   type ApprovalCount,
   type ApprovalSignal,
 } from "../core/policy/count-approvals.js";
-import { latestCancels, parseCancelRecord, type CancelRecord } from "../core/report/cancel-record.js";
+import { mergeRecords, parseApprovalRecord, type ApprovalRecord } from "../core/report/approval-record.js";
 import { approvalSignals, cancelsIn } from "../github/approval-signals.js";
-import { fetchHeadBreaks } from "../github/fetch-head-breaks.js";
 import type { IssueComment, Review } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
 import type { OwnCheckRun } from "../github/list-own-check-runs.js";
@@ -16,10 +15,12 @@ import { resolveMaintainers } from "../github/resolve-maintainers.js";
 export interface PullRequestApprovalInput {
   readonly pull: { readonly number: number; readonly headSha: string; readonly author: string };
   readonly discussion: { readonly reviews: readonly Review[]; readonly comments: readonly IssueComment[] };
-  /** This app's own `kaws` check runs on the head: when it reported it, and the cancels it recorded. */
+  /** This app's own `kaws` check runs for this pull request on its head: when it reported it, what it recorded. */
   readonly ownRuns: readonly OwnCheckRun[];
-  /** Cancels read from the webhook that brought this event (a comment since edited or deleted). */
-  readonly seenCancels?: readonly CancelRecord[];
+  /** Records to carry over (the previous head's runs) and what this delivery showed. */
+  readonly records?: readonly ApprovalRecord[];
+  /** The last force-push, branch restore or reopen of the pull request (GitHub's time), if any. */
+  readonly headBreak: Date | null;
   /** Who may approve: a maintainer counts only when every one of these configs says so. */
   readonly authorities: readonly KawsConfig[];
   readonly required: number;
@@ -31,36 +32,31 @@ export interface PullRequestApprovalInput {
 
 export interface PullRequestApprovals {
   readonly approvals: ApprovalCount;
-  /** Every cancel known now, to record in the bot's next check run on the head. */
-  readonly cancels: CancelRecord[];
+  /** Everything known now, to record in the bot's next check run on the head. */
+  readonly record: ApprovalRecord;
 }
 
 /**
  * The maintainers' approvals of a pull request's exact head (DESIGN 4.1), from GitHub's reviews and
- * comments, bound with GitHub's own timestamps on this app's own check runs, and the cancels the
- * bot recorded in them. Force-push events are read only when a bare `/kaws approve` needs them.
+ * comments, bound with GitHub's own timestamps on this app's own check runs, and what the bot
+ * recorded in them: cancels, edited approval comments, and who pushed.
  */
 export async function countPullRequestApprovals(
   octokit: GitHubClient,
   repo: RepoRef,
   input: PullRequestApprovalInput,
 ): Promise<PullRequestApprovals> {
-  const cancels = latestCancels([
-    ...input.ownRuns.flatMap((run) => parseCancelRecord(run.summary)),
-    ...(input.seenCancels ?? []),
-    ...cancelsIn(input.discussion.comments),
+  const record = mergeRecords([
+    ...input.ownRuns.map((run) => parseApprovalRecord(run.summary)),
+    ...(input.records ?? []),
+    { cancels: cancelsIn(input.discussion.comments), editedComments: [], pushers: [] },
   ]);
-  const signals = approvalSignals(input.discussion.reviews, input.discussion.comments, cancels);
+  const signals = approvalSignals(input.discussion.reviews, input.discussion.comments, record);
   const isMaintainer = await maintainersOf(octokit, repo.owner, input.authorities, signals);
-  const bareApproval = signals.some(
-    (s) => s.kind === "comment" && s.command === "approve" && s.sha === undefined,
-  );
   const reportedAt = input.ownRuns.flatMap((run) => (run.startedAt === null ? [] : [run.startedAt]));
-  const since =
-    bareApproval && reportedAt.length > 0
-      ? headReportedSince(reportedAt, await fetchHeadBreaks(octokit, repo, input.pull.number))
-      : null;
   const excluded = new Map<string, string>();
+  for (const login of record.pushers)
+    excluded.set(login, "they pushed commits to this pull request: nobody approves their own push");
   for (const login of input.beneficiaries)
     excluded.set(
       login.toLowerCase(),
@@ -71,13 +67,14 @@ export async function countPullRequestApprovals(
   const approvals = countApprovals({
     signals,
     headSha: input.pull.headSha,
-    headReportedSince: since,
+    headReportedSince: headReportedSince(reportedAt, input.headBreak),
+    headBreak: input.headBreak,
     excluded,
     isMaintainer,
     required: input.required,
     ...(input.notBefore === undefined ? {} : { notBefore: input.notBefore, maxAgeDays }),
   });
-  return { approvals, cancels };
+  return { approvals, record };
 }
 
 /** Maintainers of every authority at once: the intersection, so no config can add one alone. */

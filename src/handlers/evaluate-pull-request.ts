@@ -4,7 +4,9 @@ import type { PublicKeyCache } from "../core/openpgp/public-key-cache.js";
 import type { ApprovalCount } from "../core/policy/count-approvals.js";
 import { evaluateChange } from "../core/policy/evaluate-change.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
-import type { CancelRecord } from "../core/report/cancel-record.js";
+import { lastHeadBreak } from "../core/policy/count-approvals.js";
+import { parseApprovalRecord, type ApprovalRecord } from "../core/report/approval-record.js";
+import { fetchHeadBreaks } from "../github/fetch-head-breaks.js";
 import { renderCheckRun } from "../core/report/check-run-report.js";
 import { renderStickyComment } from "../core/report/sticky-comment.js";
 import type { BlobCache } from "../github/blob-cache.js";
@@ -24,6 +26,8 @@ export interface PullRequestTarget {
   readonly author: string;
   readonly defaultBranch: string;
   readonly htmlUrl: string;
+  /** For a `synchronize` delivery: the head before the push, and who pushed (GitHub-signed). */
+  readonly push?: { readonly before?: string; readonly by: string };
 }
 
 export interface EvaluationDeps {
@@ -51,15 +55,22 @@ export interface PullRequestVerdict {
 export async function evaluatePullRequest(
   deps: EvaluationDeps,
   pull: PullRequestTarget,
-  seenCancels: readonly CancelRecord[] = [],
+  seen: ApprovalRecord = { cancels: [], editedComments: [], pushers: [] },
 ): Promise<PullRequestVerdict> {
   const { octokit, log, cache } = deps;
   const now = deps.now();
-  const [state, discussion, ownRuns] = await Promise.all([
+  const [state, discussion, ownRuns, breaks, previousRuns] = await Promise.all([
     loadPullRequestState(octokit, pull.repo, pull, cache),
     fetchPullRequestDiscussion(octokit, pull.repo, pull.number, deps.botLogin),
-    listOwnCheckRuns(octokit, pull.repo, pull.headSha, deps.appId),
+    listOwnCheckRuns(octokit, pull.repo, pull.headSha, deps.appId, pull.number),
+    fetchHeadBreaks(octokit, pull.repo, pull.number),
+    pull.push?.before === undefined ? [] : previousHeadRuns(deps, pull, pull.push.before),
   ]);
+  const headBreak = lastHeadBreak(breaks);
+  // only a run begun after the last force-push says the bot reported this head as it is now
+  const current = ownRuns.filter(
+    (run) => headBreak === null || (run.startedAt?.getTime() ?? 0) > headBreak.getTime(),
+  );
   const evaluation = await evaluateChange({
     base: state.base,
     head: state.head,
@@ -89,11 +100,17 @@ export async function evaluatePullRequest(
 
   const sticky = findStickyComment(discussion.comments);
   const maxAge = evaluation.config.approval_max_age_days;
-  const { approvals, cancels } = await countPullRequestApprovals(octokit, pull.repo, {
+  const { approvals, record } = await countPullRequestApprovals(octokit, pull.repo, {
     pull,
     discussion,
-    ownRuns,
-    seenCancels,
+    ownRuns: current,
+    records: [
+      ...ownRuns.map((run) => parseApprovalRecord(run.summary)),
+      ...previousRuns.map((run) => parseApprovalRecord(run.summary)),
+      seen,
+      { cancels: [], editedComments: [], pushers: pushersOf(pull) },
+    ],
+    headBreak,
     authorities: [evaluation.config],
     required: evaluation.requiredApprovals,
     beneficiaries: evaluation.beneficiaries,
@@ -107,9 +124,9 @@ export async function evaluatePullRequest(
     headSha: pull.headSha,
     headPaths: new Set(state.head.keys()),
     approvals,
-    cancels,
+    record,
   });
-  const checkRun = await publishCheckRun(octokit, pull.repo, pull.headSha, report, pull.htmlUrl, ownRuns);
+  const checkRun = await publishCheckRun(octokit, pull.repo, pull, report, current.at(-1));
   let comment = "skipped";
   if (evaluation.kind !== "none" || sticky !== undefined) {
     const body = renderStickyComment({
@@ -135,4 +152,21 @@ export async function evaluatePullRequest(
     "evaluated pull request",
   );
   return { approvals, comments: discussion.comments };
+}
+
+/** The bot's runs on the head before a push, to carry what they recorded; none if GitHub forgot it. */
+async function previousHeadRuns(deps: EvaluationDeps, pull: PullRequestTarget, before: string) {
+  try {
+    return await listOwnCheckRuns(deps.octokit, pull.repo, before, deps.appId, pull.number);
+  } catch (cause) {
+    const status = (cause as { status?: number }).status;
+    if (status === 404 || status === 422) return [];
+    throw cause;
+  }
+}
+
+/** Who pushed this head, when it is not the author (who never approves anyway). */
+function pushersOf(pull: PullRequestTarget): string[] {
+  const by = pull.push?.by.toLowerCase();
+  return by === undefined || by === pull.author.toLowerCase() ? [] : [by];
 }

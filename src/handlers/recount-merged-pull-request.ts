@@ -1,5 +1,7 @@
 import type { KawsConfig } from "../core/config/kaws-config.js";
+import { lastHeadBreak } from "../core/policy/count-approvals.js";
 import { requiredApprovals } from "../core/policy/required-approvals.js";
+import { fetchHeadBreaks } from "../github/fetch-head-breaks.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { fetchPullRequestBeneficiaries } from "../github/fetch-pull-request-beneficiaries.js";
 import { fetchPullRequestDiscussion } from "../github/fetch-pull-request-discussion.js";
@@ -42,11 +44,12 @@ export async function recountMergedPullRequest(
       ok: false,
       reason: `the base ${pull.baseSha.slice(0, 12)} of #${pull.number} is not on the default branch`,
     };
-  const [baseConfig, beneficiaries, discussion, ownRuns] = await Promise.all([
+  const [baseConfig, beneficiaries, discussion, ownRuns, breaks] = await Promise.all([
     fetchDefaultBranchConfig(octokit, repo, pull.baseSha),
     fetchPullRequestBeneficiaries(octokit, repo, pull.number),
     fetchPullRequestDiscussion(octokit, repo, pull.number, input.botLogin),
-    listOwnCheckRuns(octokit, repo, pull.headSha, input.appId),
+    listOwnCheckRuns(octokit, repo, pull.headSha, input.appId, pull.number),
+    fetchHeadBreaks(octokit, repo, pull.number),
   ]);
   if (baseConfig === null)
     return { ok: false, reason: `the .github/kaws.yml that #${pull.number} was based on is invalid` };
@@ -61,6 +64,7 @@ export async function recountMergedPullRequest(
     pull,
     discussion,
     ownRuns,
+    headBreak: lastHeadBreak(breaks),
     authorities,
     required: 1,
     beneficiaries,

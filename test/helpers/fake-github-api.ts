@@ -138,7 +138,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
           200,
           {
             status,
-            base_commit: { sha: options.defaultSha },
+            // the default branch's tip of the moment, as GitHub answers
+            base_commit: { sha: refs.get("heads/main") ?? options.defaultSha },
             merge_base_commit: { sha: options.mergeBaseSha },
             files: [],
             commits: [],

@@ -49,6 +49,10 @@ export function pullRequestPayload(overrides: {
   headSha: string;
   baseSha: string;
   author?: string;
+  /** For a synchronize: the head before the push. */
+  before?: string;
+  /** Who sent the delivery (default: the author). */
+  sender?: string;
 }) {
   const payload = JSON.parse(
     readFileSync(new URL("../fixtures/pull_request.opened-payload.json", import.meta.url), "utf8"),
@@ -59,6 +63,8 @@ export function pullRequestPayload(overrides: {
   payload.pull_request.head.sha = overrides.headSha;
   payload.pull_request.base.sha = overrides.baseSha;
   if (overrides.author) payload.pull_request.user.login = payload.sender.login = overrides.author;
+  if (overrides.sender) payload.sender.login = overrides.sender;
+  if (overrides.before) payload.before = overrides.before;
   return payload;
 }
 

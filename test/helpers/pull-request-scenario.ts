@@ -148,13 +148,15 @@ export async function pullRequestScenario(ids: Identities, built: BuiltRepo, opt
         new Date(comment.created_at),
       );
     },
-    /** The author pushes `files` on top of the head at `at` (a force-push when `force`). */
+    /** `by` (default the author) pushes `files` on top of the head at `at` (a force-push when `force`). */
     push: async (
       at: Date,
       files: Files = { "README.md": `pushed at ${at.toISOString()}` },
       force = false,
+      by = author,
     ) => {
       clock = at;
+      const before = headSha;
       const current = fixture.repo.required(headSha);
       const headFiles = Object.fromEntries(
         [...current.files].map(([p, f]) => [p, fixture.repo.blobs.get(f.oid)!]),
@@ -164,18 +166,29 @@ export async function pullRequestScenario(ids: Identities, built: BuiltRepo, opt
         {},
         force ? [fixture.baseSha] : [current.sha],
       );
-      if (force) fixture.github.addIssueEvent(7, "head_ref_force_pushed", at);
-      pull = pullRequestPayload({ action: "synchronize", headSha, baseSha: fixture.baseSha, author });
+      if (force) {
+        fixture.github.addIssueEvent(7, "head_ref_force_pushed", at);
+        clock = new Date(at.getTime() + 1000); // GitHub records the push, then delivers it
+      }
+      pull = pullRequestPayload({
+        action: "synchronize",
+        headSha,
+        baseSha: fixture.baseSha,
+        author,
+        before,
+        sender: by,
+      });
       fixture.github.setPull(7, pull.pull_request);
       await deliver("pull_request", pull);
       return headSha;
     },
     /** The author force-pushes the head back to an older commit at `at`. */
     forcePushTo: async (sha: string, at: Date) => {
-      clock = at;
+      const before = headSha;
       headSha = sha;
       fixture.github.addIssueEvent(7, "head_ref_force_pushed", at);
-      pull = pullRequestPayload({ action: "synchronize", headSha, baseSha: fixture.baseSha, author });
+      clock = new Date(at.getTime() + 1000); // GitHub records the push, then delivers it
+      pull = pullRequestPayload({ action: "synchronize", headSha, baseSha: fixture.baseSha, author, before });
       fixture.github.setPull(7, pull.pull_request);
       await deliver("pull_request", pull);
     },

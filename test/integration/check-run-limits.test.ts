@@ -63,13 +63,13 @@ describe("the check run stays within GitHub's limits", () => {
       headPaths: new Set(many.map((f) => f.path)),
     });
     const octokit = new TestOctokit({ auth: "token test" });
+    const pull = { number: 1, headSha: "b".repeat(40), htmlUrl: "https://example.test/pr/1" };
     const result = await publishCheckRun(
       octokit,
       { owner: "acme", repo: "cluster-keys" },
-      "b".repeat(40),
+      pull,
       report,
-      "https://example.test/pr/1",
-      [],
+      undefined,
     );
     expect(result).toBe("created");
     const writes = github.calls.filter((c) => c.method !== "GET");
@@ -87,10 +87,17 @@ describe("the check run stays within GitHub's limits", () => {
       await publishCheckRun(
         octokit,
         { owner: "acme", repo: "cluster-keys" },
-        "b".repeat(40),
+        pull,
         report,
-        "https://example.test/pr/1",
-        await listOwnCheckRuns(octokit, { owner: "acme", repo: "cluster-keys" }, "b".repeat(40), BOT_APP.id),
+        (
+          await listOwnCheckRuns(
+            octokit,
+            { owner: "acme", repo: "cluster-keys" },
+            pull.headSha,
+            BOT_APP.id,
+            1,
+          )
+        ).at(-1),
       ),
     ).toBe("unchanged");
   });

@@ -16,10 +16,10 @@ it("binds /kaws approve by GitHub's own times, never the bot's clock: a bot 60 s
     await s.comment("dave", "/kaws approve", new Date(minutes(9).getTime() + 30_000));
     expect(s.verdict()!.conclusion).toBe("action_required");
     expect(s.replies()).toEqual([
-      expect.stringContaining(`write \`/kaws approve ${s.headSha.slice(0, 12)}\` or approve with a review`),
+      expect.stringContaining(`write \`/kaws approve ${s.headSha}\` or approve with a review`),
     ]);
 
-    await s.comment("dave", `/kaws approve ${s.headSha.slice(0, 7)}`, minutes(11)); // control: explicit binding
+    await s.comment("dave", `/kaws approve ${s.headSha}`, minutes(11)); // control: explicit binding
     expect(s.verdict()!.conclusion).toBe("success");
   } finally {
     await s.stop();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, expect, it } from "vitest";
-import { CODE_FILES, CODE_FOLDERS } from "../../src/core/tree/is-code-path.js";
+import { NOT_CODE_FILES, NOT_CODE_FOLDERS } from "../../src/core/tree/is-code-path.js";
 import type { Files } from "../helpers/build-repo.js";
 import { pullRequestPayload, reviewPayload, testProbot } from "../helpers/probot.js";
 import { pullRequestFixture } from "../helpers/pull-request-fixture.js";
@@ -60,11 +60,16 @@ it("does not pass a PR that changes the bot's code until a maintainer approves i
   expect(s.sticky()).toContain("**Approvals:** 1 of 1 (@dave)");
 });
 
-it("treats dependencies and workflows as code too", async () => {
+it("treats dependencies, workflows, .env and anything unknown as code too", async () => {
   const changes: Files[] = [
     { "package.json": '{ "name": "kaws-bot", "dependencies": { "evil": "1.0.0" } }\n' },
     { ".github/workflows/provision.yml": "name: provision\non: push\n" },
     { "bin/kaws.js": "process.exit(0);\n" },
+    // Probot loads .env at start: GHE_HOST would send the app's token to another host
+    { ".env": "GHE_HOST=evil.example\n" },
+    // a committed module beats the installed one after a `git pull`
+    { "node_modules/probot/lib/run.js": "module.exports = {};\n" },
+    { "Docs/notes.md.js": "process.exit(0);\n" },
   ];
   for (const files of changes) {
     const s = await pullRequestChanging(files);
@@ -82,9 +87,9 @@ it("still passes a PR that changes neither managed files nor code", async () => 
   expect(s.sticky()).toBeUndefined();
 });
 
-it("documents every path it treats as code, in the README and the rule table", () => {
+it("documents every path it treats as not code, in the README and the rule table", () => {
   for (const doc of ["../../README.md", "../../docs/rules.md"]) {
     const text = readFileSync(new URL(doc, import.meta.url), "utf8");
-    for (const path of [...CODE_FOLDERS, ...CODE_FILES]) expect(text, doc).toContain(`\`${path}\``);
+    for (const path of [...NOT_CODE_FOLDERS, ...NOT_CODE_FILES]) expect(text, doc).toContain(`\`${path}\``);
   }
 });

@@ -47,7 +47,7 @@ describe("countApprovals", () => {
     expect(count([comment("mia", 31)]).approvers).toEqual(["mia"]);
     const early = count([comment("mia", 10)]);
     expect(early.approvers).toEqual([]);
-    expect(early.ignored[0]?.reason).toContain(`write \`/kaws approve ${B.slice(0, 12)}\``);
+    expect(early.ignored[0]?.reason).toContain(`write \`/kaws approve ${B}\``);
     const unsure = countApprovals({
       signals: [comment("mia", 50)],
       headSha: B,
@@ -60,10 +60,31 @@ describe("countApprovals", () => {
   });
 
   it("counts /kaws approve <sha> for the commit it names, whenever it was written", () => {
-    expect(count([comment("mia", 10, "approve", false, B.slice(0, 7))]).approvers).toEqual(["mia"]);
-    const other = count([comment("mia", 40, "approve", false, A.slice(0, 12))]);
+    expect(count([comment("mia", 10, "approve", false, B)]).approvers).toEqual(["mia"]);
+    const other = count([comment("mia", 40, "approve", false, A)]);
     expect(other.approvers).toEqual([]);
     expect(other.ignored[0]?.reason).toContain("approved another commit (aaaaaaaaaaaa)");
+  });
+
+  it("counts nothing given until the last force-push, and no bare approval in the report's own second", () => {
+    const broken = countApprovals({
+      signals: [review("mia", 31, B), comment("max", 50, "approve", false, B), comment("carol", 52)],
+      headSha: B,
+      headReportedSince: at(52),
+      headBreak: at(40),
+      excluded: new Map(),
+      isMaintainer: () => true,
+      required: 1,
+    });
+    expect(broken.approvers).toEqual(["max"]);
+    expect(broken.ignored.map((i) => i.login)).toEqual(["mia", "carol"]);
+    expect(broken.ignored[0]!.reason).toContain("before the branch was force-pushed");
+  });
+
+  it("keeps approvals withdrawn when the review that withdrew them is dismissed", () => {
+    expect(count([review("mia", 31, B), review("mia", 33, B, "changes_requested")]).approvers).toEqual([]);
+    // GitHub lists the dismissed "changes requested" as DISMISSED: it still withdrew mia's approval
+    expect(count([review("mia", 31, B), review("mia", 33, B, "dismissed")]).approvers).toEqual([]);
   });
 
   it("never counts a review that does not approve, whatever its body says", () => {
@@ -118,11 +139,12 @@ describe("countApprovals", () => {
 });
 
 describe("headReportedSince", () => {
-  it("is the bot's first run on the head, or a later force-push; null when never reported", () => {
-    expect(headReportedSince([at(5), at(2)], [])).toEqual(at(2));
-    expect(headReportedSince([at(5)], [at(1), at(9)])).toEqual(at(9));
-    expect(headReportedSince([at(5)], [at(1)])).toEqual(at(5));
-    expect(headReportedSince([], [at(1)])).toBeNull();
+  it("is the bot's first run on the head after the last force-push; null when there is none", () => {
+    expect(headReportedSince([at(5), at(2)], null)).toEqual(at(2));
+    expect(headReportedSince([at(5), at(12)], at(9))).toEqual(at(12));
+    expect(headReportedSince([at(5)], at(1))).toEqual(at(5));
+    expect(headReportedSince([at(5)], at(5))).toBeNull(); // the same second is not after it
+    expect(headReportedSince([], null)).toBeNull();
   });
 });
 
@@ -130,7 +152,11 @@ describe("parseKawsCommand", () => {
   it.each([
     ["/kaws approve", { name: "approve" }],
     ["LGTM\n/kaws approve\nthanks", { name: "approve" }],
-    ["LGTM\r\n  /kaws approve 0123ABCdef\r\n", { name: "approve", sha: "0123abcdef" }],
+    [
+      `LGTM\r\n  /kaws approve ${"0123ABCdef".repeat(4)}\r\n`,
+      { name: "approve", sha: "0123abcdef".repeat(4) },
+    ],
+    ["/kaws approve 0123abc", { name: "unknown", text: "approve 0123abc" }],
     ["/kaws approve cancel", { name: "approve-cancel" }],
     ["/kaws rotate prod", { name: "rotate", cluster: "prod" }],
     ["/kaws provision prod", { name: "provision", cluster: "prod" }],

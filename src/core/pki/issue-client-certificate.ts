@@ -21,6 +21,8 @@ export interface IssueClientCertificateInput {
   readonly days: number;
   readonly now: Date;
   readonly random?: (length: number) => Uint8Array;
+  /** Keep this validity instead (a rotation re-signs a certificate, it never extends it). */
+  readonly validity?: { readonly notBefore: Date; readonly notAfter: Date };
 }
 
 /**
@@ -40,8 +42,8 @@ export async function issueClientCertificate(input: IssueClientCertificateInput)
     serialNumber: serial,
     subject: adminSubject(input.login, input.groups),
     issuer: new x509.Name(issuerName(ca)),
-    notBefore: new Date(now.getTime() - BACKDATE_MS),
-    notAfter: new Date(now.getTime() + input.days * DAY_MS),
+    notBefore: input.validity?.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
+    notAfter: input.validity?.notAfter ?? new Date(now.getTime() + input.days * DAY_MS),
     publicKey: csr.spki,
     signingKey: caKey.key,
     signingAlgorithm: caKey.signingAlgorithm,

@@ -19,7 +19,7 @@ export type ApprovalSignal =
       at: Date;
       edited: boolean;
       command: "approve" | "cancel";
-      /** `/kaws approve <sha>`: the commit it names (a prefix of 7+ hex digits). */
+      /** `/kaws approve <sha>`: the commit it names, all 40 hex digits. */
       sha?: string;
     };
 
@@ -47,6 +47,12 @@ export interface ApprovalRules {
   /** Approvals given before this moment count for nothing (`approval_max_age_days`). */
   readonly notBefore?: Date;
   readonly maxAgeDays?: number;
+  /**
+   * The last time the head may have jumped back to an older commit (force-push, branch restored,
+   * reopened): approvals given until then count for nothing, so nothing said of one head carries
+   * over to another that reuses an old commit.
+   */
+  readonly headBreak?: Date | null;
 }
 
 /**
@@ -102,11 +108,14 @@ function wantsToApprove(signal: ApprovalSignal): boolean {
   return signal.kind === "review" ? signal.state === "approved" : signal.command === "approve";
 }
 
-/** A dismissal withdraws that review's commit; changes requested or a cancel, everything before it. */
+/**
+ * A cancel, changes requested or a dismissal withdraws everything that person approved before it:
+ * GitHub lists a dismissed review only as DISMISSED, so a dismissed "changes requested" must not
+ * bring back the approvals it had withdrawn.
+ */
 function withdraw(signal: ApprovalSignal, approvals: Set<string>): void {
-  if (signal.kind === "comment") approvals.clear();
-  else if (signal.state === "changes_requested") approvals.clear();
-  else if (signal.state === "dismissed") approvals.delete(signal.commitId);
+  if (signal.kind === "comment" || signal.state === "changes_requested" || signal.state === "dismissed")
+    approvals.clear();
 }
 
 /** Why an approving signal counts for nothing, or null when it counts for its commit. */
@@ -119,10 +128,13 @@ function refuse(input: ApprovalRules, signal: ApprovalSignal, login: string): st
     return "an edited comment does not count: write a new `/kaws approve`";
   if (input.notBefore !== undefined && signal.at.getTime() < input.notBefore.getTime())
     return `it is older than approval_max_age_days (${input.maxAgeDays ?? "?"} days) at the merge: approve again`;
+  if (input.headBreak && signal.at.getTime() <= input.headBreak.getTime())
+    return `it was given before the branch was force-pushed, restored or reopened (${input.headBreak.toISOString()}): approve again`;
   if (signal.kind === "comment" && signal.sha === undefined) {
+    // GitHub's times have one-second steps: a comment in the same second as the report is not after it
     const since = input.headReportedSince;
-    if (since === null || signal.at.getTime() < since.getTime())
-      return `it cannot be bound for sure to the head ${input.headSha.slice(0, 12)} (written before the bot reported it, or the branch was force-pushed since): write \`/kaws approve ${input.headSha.slice(0, 12)}\` or approve with a review`;
+    if (since === null || signal.at.getTime() <= since.getTime())
+      return `it cannot be bound for sure to the head ${input.headSha} (written before the bot reported it): write \`/kaws approve ${input.headSha}\` or approve with a review`;
   }
   return null;
 }
@@ -130,18 +142,21 @@ function refuse(input: ApprovalRules, signal: ApprovalSignal, login: string): st
 /** The commit an approving signal names: a review's own, a named sha, or the reported head. */
 function commitOf(signal: ApprovalSignal, headSha: string): string {
   if (signal.kind === "review") return signal.commitId;
-  if (signal.sha !== undefined) return headSha.startsWith(signal.sha) ? headSha : signal.sha;
+  if (signal.sha !== undefined) return signal.sha;
   return headSha;
 }
 
 /**
- * Since when the bot has reported the head for sure: its first own check run on the head (GitHub's
- * `started_at`), or the last event after which the head may have come back to an older commit
- * (force-push, branch restored, reopened) when that is later. Null when the bot never reported it.
+ * Since when the bot has reported the head for sure: its first own check run on the head for this
+ * pull request (GitHub's `started_at`) that began after the last head break. Null when there is none.
  */
-export function headReportedSince(ownRunStarts: readonly Date[], headBreaks: readonly Date[]): Date | null {
-  if (ownRunStarts.length === 0) return null;
-  const first = Math.min(...ownRunStarts.map((d) => d.getTime()));
-  const lastBreak = Math.max(first, ...headBreaks.map((d) => d.getTime()));
-  return new Date(lastBreak);
+export function headReportedSince(ownRunStarts: readonly Date[], headBreak: Date | null): Date | null {
+  const after = ownRunStarts.filter((d) => headBreak === null || d.getTime() > headBreak.getTime());
+  if (after.length === 0) return null;
+  return new Date(Math.min(...after.map((d) => d.getTime())));
+}
+
+/** The last head break, or null. */
+export function lastHeadBreak(breaks: readonly Date[]): Date | null {
+  return breaks.length === 0 ? null : new Date(Math.max(...breaks.map((d) => d.getTime())));
 }

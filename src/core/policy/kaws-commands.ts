@@ -11,8 +11,8 @@ export type KawsCommand =
 
 /** Bodies longer than this are not read (DESIGN 4.1): a command is one short line. */
 export const MAX_COMMAND_BODY = 64 * 1024;
-/** `/kaws approve <sha>`: 7 to 40 hexadecimal digits of the commit approved. */
-const SHA = /^[0-9a-f]{7,40}$/i;
+/** `/kaws approve <sha>`: all 40 hexadecimal digits (a short prefix can be made to collide). */
+const SHA = /^[0-9a-f]{40}$/i;
 
 /**
  * The command in a comment body, or null when there is none. Linear in the body's size: lines are
@@ -45,7 +45,7 @@ function commandOf(words: readonly string[]): KawsCommand {
 }
 
 export const HELP_TEXT = `**kaws commands** (maintainers only, one per comment):
-- \`/kaws approve <sha>\` — approve this pull request's commit \`<sha>\` (7 or more hex digits of its head)
+- \`/kaws approve <sha>\` — approve this pull request's commit \`<sha>\` (its full 40-digit id, as the bot's comment shows it)
 - \`/kaws approve\` — approve the commit the bot last reported before your comment (when that is certain)
 - \`/kaws approve cancel\` — withdraw your approvals of this pull request (editing or deleting it later does not restore them)
 - \`/kaws reencrypt\` — re-encrypt every private key to the current admins and the bot

@@ -17,9 +17,11 @@ export interface RotationPlan {
 
 /**
  * Rotate a cluster's PKI: a new CA, master and node key (nothing old is decrypted), the keys
- * encrypted to the recipient set, and a new certificate for every admin who has one now, from the
- * CSR beside it — unless its owner has no key in pubkeys/ any more: a removed admin gets no new
- * certificate from a rotation. The result is a change to review, never a silent replacement.
+ * encrypted to the recipient set, and every admin's certificate signed again by the new CA, from the
+ * CSR beside it and with the very validity it had — a rotation moves access to the new CA, it never
+ * extends it (an expired certificate stays expired; renewing is a new key and CSR, approved) —
+ * unless its owner has no key in pubkeys/ any more: a removed admin gets no new certificate from a
+ * rotation. The result is a change to review, never a silent replacement.
  */
 export async function planRotation(input: {
   tree: RepoTree;
@@ -62,7 +64,16 @@ export async function planRotation(input: {
       skipped.push({ path, reason: "its CSR is missing or invalid: the admin requests a new certificate" });
       continue;
     }
+    const previous = readCertificate(tree.get(path)?.bytes ?? new Uint8Array());
+    if (!previous.ok) {
+      skipped.push({
+        path,
+        reason: "it cannot be read, so its validity cannot be kept: the admin requests a new one",
+      });
+      continue;
+    }
     const issued = await issueClientCertificate({
+      validity: { notBefore: previous.certificate.notBefore, notAfter: previous.certificate.notAfter },
       csr: csr.facts,
       login: managed.login,
       groups: csr.facts.organizations,

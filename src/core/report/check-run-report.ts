@@ -2,7 +2,7 @@ import type { Finding } from "../findings.js";
 import type { ChangeEvaluation } from "../policy/evaluate-change.js";
 import type { ApprovalCount } from "../policy/count-approvals.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
-import { renderCancelRecord, type CancelRecord } from "./cancel-record.js";
+import { renderApprovalRecord, type ApprovalRecord } from "./approval-record.js";
 import { describeCodeChange, describePendingActions, describeRequest } from "./describe-change.js";
 
 /** GitHub's limits: a check run summary is at most 65,535 characters; annotations go 50 per request. */
@@ -34,8 +34,8 @@ export function renderCheckRun(input: {
   headSha: string;
   headPaths: ReadonlySet<string>;
   approvals: ApprovalCount;
-  /** The cancels the bot saw, recorded where only this app can write. */
-  cancels?: readonly CancelRecord[];
+  /** What the bot saw (cancels, edits, pushers), recorded where only this app can write. */
+  record?: ApprovalRecord;
 }): CheckRunReport {
   const { evaluation, findings, approvals } = input;
   const errors = findings.filter((f) => f.severity === "error").length;
@@ -54,7 +54,7 @@ export function renderCheckRun(input: {
           ? `Approved by ${approvals.approvers.map((a) => `@${a}`).join(", ")}: ${approvedOutcome(evaluation)}`
           : `${evaluation.codePaths.length > 0 ? "Changes code that runs with the bot's key" : "Valid"}: awaiting ${approvals.required - approvals.approvers.length} more maintainer approval${approvals.required - approvals.approvers.length === 1 ? "" : "s"} (${approvals.approvers.length} of ${approvals.required})`;
   const lines = [
-    `${renderCancelRecord(input.cancels ?? [])}Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
+    `${input.record ? renderApprovalRecord(input.record) : ""}Commit \`${input.headSha.slice(0, 12)}\`, ${evaluation.kind} change by @${evaluation.author}.`,
     "",
   ];
   if (evaluation.codePaths.length > 0) lines.push(`- ${describeCodeChange(evaluation.codePaths)}`);

@@ -60,7 +60,7 @@ export function renderStickyComment(input: {
     );
   } else {
     lines.push(
-      `**Next step:** a maintainer reviews this exact commit and approves (an Approve review, or a comment \`/kaws approve ${input.headSha.slice(0, 12)}\`). A push after that needs a new approval.`,
+      `**Next step:** a maintainer reviews this exact commit and approves (an Approve review, or a comment \`/kaws approve ${input.headSha}\`). A push after that needs a new approval.`,
     );
   }
   return `${lines.join("\n")}\n`;

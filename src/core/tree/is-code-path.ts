@@ -1,32 +1,30 @@
+import { isManagedPath } from "./classify-path.js";
+
 /**
- * Files whose content runs with the bot's key, or decides what runs with it (DESIGN 4.1 "Code that
- * runs with the bot's key is privileged"): the bot's and the CLI's source, what npm installs and
- * how tsx compiles it, the workflows and actions that hold the key, the CI entry point, the app
- * manifest and the deployment files. A pull request touching one is a code change: it needs
- * maintainer approval even though no kaws rule can judge it.
+ * Files that cannot run with the bot's key (DESIGN 4.1 "Code that runs with the bot's key is
+ * privileged"): documentation, the tests and the bench (run by developers and CI, never with the
+ * key), and the configuration of the developers' tools. Every other file that is not a managed
+ * PKI file is code — the source, `bin/`, what npm installs (`package.json`, `.npmrc`, even a
+ * committed `node_modules/`), `.env` (Probot loads it at start), workflows, `.ci/`, `app.yml`,
+ * deployment files — because a list of what is code always forgets something. A pull request
+ * touching code needs maintainer approval even though no kaws rule can judge it.
  */
-export const CODE_FOLDERS: readonly string[] = [
-  "src/",
-  "bin/",
-  ".github/workflows/",
-  ".github/actions/",
-  ".ci/",
-];
-export const CODE_FILES: readonly string[] = [
-  "package.json",
-  "package-lock.json",
-  ".npmrc",
-  "tsconfig.json",
-  "app.yml",
-  "Dockerfile",
-  "serverless.yml",
+export const NOT_CODE_FOLDERS: readonly string[] = ["docs/", "test/", "bench/", ".github/ISSUE_TEMPLATE/"];
+export const NOT_CODE_FILES: readonly string[] = [
+  "LICENSE",
+  ".gitignore",
+  ".prettierrc.json",
+  ".prettierignore",
+  "eslint.config.js",
+  "vitest.config.ts",
+  ".env.example",
 ];
 
-const folders = CODE_FOLDERS.map((folder) => folder.toLowerCase());
-const files = new Set(CODE_FILES.map((file) => file.toLowerCase()));
+const files = new Set(NOT_CODE_FILES);
 
-/** Compared without case: a look-alike spelling is treated as code too (fails closed). */
+/** Exact spelling only: a look-alike (`Docs/`, `README.MD.js`) is code (fails closed). */
 export function isCodePath(path: string): boolean {
-  const lower = path.toLowerCase();
-  return files.has(lower) || folders.some((folder) => lower.startsWith(folder));
+  if (isManagedPath(path)) return false;
+  if (path.endsWith(".md") || files.has(path)) return false;
+  return !NOT_CODE_FOLDERS.some((folder) => path.startsWith(folder));
 }
