@@ -2,12 +2,13 @@ import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import type * as openpgp from "openpgp";
 import { readDecryptionKey } from "./core/openpgp/decrypt-message.js";
 import { PublicKeyCache } from "./core/openpgp/public-key-cache.js";
-import { isManagedPath } from "./core/tree/classify-path.js";
+import { BOT_KEY_PATH, CONFIG_PATH, isManagedPath } from "./core/tree/classify-path.js";
 import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { botIdentityOf } from "./github/bot-identity.js";
 import { seenRecord } from "./github/seen-record.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
+import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
 import {
@@ -49,6 +50,15 @@ function target(pull: PullRequestLike, repository: RepositoryLike): PullRequestT
     defaultBranch: repository.default_branch,
     htmlUrl: pull.html_url,
   };
+}
+
+function changedPaths(commit: { added?: string[]; modified?: string[]; removed?: string[] }): string[] {
+  return [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])];
+}
+
+/** The default branch's files that decide who may approve and whose keys count. */
+function isAuthorityPath(path: string): boolean {
+  return path === CONFIG_PATH || path === BOT_KEY_PATH || path.startsWith("pubkeys/");
 }
 
 /** The Probot wiring: one small handler per event; the work is in src/handlers and the core. */
@@ -125,9 +135,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     app.on("push", async (context) => {
       const { ref, before, repository, commits, deleted } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
-      const touched = commits.some((commit) =>
-        [...(commit.added ?? []), ...(commit.modified ?? []), ...(commit.removed ?? [])].some(isManagedPath),
-      );
+      const touched = commits.some((commit) => changedPaths(commit).some(isManagedPath));
       if (!touched) return;
       const repo = { owner: repository.owner?.login ?? repository.owner?.name ?? "", repo: repository.name };
       await handleOnce(context, `${repository.full_name}:reconcile`, async () => {
@@ -136,6 +144,15 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           { repo, defaultBranch: repository.default_branch, before },
         );
       });
+      // Who may approve, and whose keys, changed: a green check of an open pull request may no
+      // longer hold (a maintainer removed), so each is judged again now, not at its next event.
+      if (commits.some((commit) => changedPaths(commit).some(isAuthorityPath))) {
+        const base = await deps(context);
+        for (const open of await listOpenPullRequests(context.octokit, repo, repository.default_branch)) {
+          const pull: PullRequestTarget = { ...open, repo, defaultBranch: repository.default_branch };
+          await queue.run(`${repository.full_name}#${open.number}`, () => evaluatePullRequest(base, pull));
+        }
+      }
     });
 
     app.on(["issue_comment.created", "issue_comment.edited", "issue_comment.deleted"], async (context) => {

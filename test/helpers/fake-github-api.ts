@@ -399,6 +399,11 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     ],
     [
       "GET",
+      new RegExp(`^${base}/pulls\\?`),
+      () => [200, [...pulls.values()].filter((pull) => (pull as { state?: string }).state === "open")],
+    ],
+    [
+      "GET",
       new RegExp(`^${base}/pulls/(\\d+)$`),
       (m) => (pulls.has(Number(m[1])) ? [200, pulls.get(Number(m[1]))] : [404, { message: "Not Found" }]),
     ],
