@@ -111,7 +111,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
             ? {
                 push: {
                   before: typeof payload.before === "string" ? payload.before : undefined,
-                  by: payload.sender.login,
+                  by: payload.sender?.login ?? "ghost",
                 },
               }
             : {}),
@@ -146,11 +146,20 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       });
       // Who may approve, and whose keys, changed: a green check of an open pull request may no
       // longer hold (a maintainer removed), so each is judged again now, not at its next event.
-      if (commits.some((commit) => changedPaths(commit).some(isAuthorityPath))) {
+      // (GitHub lists at most 20 commits in a push delivery: a longer or forced push counts as one.)
+      const authority =
+        context.payload.forced ||
+        commits.length >= 20 ||
+        commits.some((commit) => changedPaths(commit).some(isAuthorityPath));
+      if (authority) {
         const base = await deps(context);
         for (const open of await listOpenPullRequests(context.octokit, repo, repository.default_branch)) {
           const pull: PullRequestTarget = { ...open, repo, defaultBranch: repository.default_branch };
-          await queue.run(`${repository.full_name}#${open.number}`, () => evaluatePullRequest(base, pull));
+          await queue
+            .run(`${repository.full_name}#${open.number}`, () => evaluatePullRequest(base, pull))
+            .catch((cause: unknown) =>
+              base.log.error({ pull: open.number, err: cause }, "could not judge an open pull request again"),
+            );
         }
       }
     });

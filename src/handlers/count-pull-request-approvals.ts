@@ -5,7 +5,12 @@ import {
   type ApprovalCount,
   type ApprovalSignal,
 } from "../core/policy/count-approvals.js";
-import { mergeRecords, parseApprovalRecord, type ApprovalRecord } from "../core/report/approval-record.js";
+import {
+  mergeRecords,
+  parseApprovalRecord,
+  relevantRecord,
+  type ApprovalRecord,
+} from "../core/report/approval-record.js";
 import { approvalSignals, cancelsIn } from "../github/approval-signals.js";
 import type { IssueComment, Review } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
@@ -28,6 +33,8 @@ export interface PullRequestApprovalInput {
   readonly beneficiaries: readonly string[];
   /** Approvals before this (GitHub's time) are too old (`approval_max_age_days`). */
   readonly notBefore?: Date;
+  /** Approvals after this (the merge) count for nothing. */
+  readonly notAfter?: Date;
 }
 
 export interface PullRequestApprovals {
@@ -73,8 +80,12 @@ export async function countPullRequestApprovals(
     isMaintainer,
     required: input.required,
     ...(input.notBefore === undefined ? {} : { notBefore: input.notBefore, maxAgeDays }),
+    ...(input.notAfter === undefined ? {} : { notAfter: input.notAfter }),
   });
-  return { approvals, record };
+  const maintainerComments = new Set(
+    input.discussion.comments.filter((c) => isMaintainer(c.login)).map((c) => c.id),
+  );
+  return { approvals, record: relevantRecord(record, isMaintainer, maintainerComments) };
 }
 
 /** Maintainers of every authority at once: the intersection, so no config can add one alone. */

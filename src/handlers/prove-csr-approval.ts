@@ -83,7 +83,15 @@ async function sameBlobAtHead(
   return `the CSR on the branch is not the one at the final commit of #${pull.number} that maintainers saw`;
 }
 
-/** One issuance per CSR: a certificate deleted since is not issued again from the same approval. */
+/** The most issuances of one admin file the ledger reads; a full page fails closed. */
+const LEDGER_PAGE = 100;
+
+/**
+ * One issuance per CSR: a certificate deleted since is not issued again from the same approval.
+ * The ledger is the trailers of this app's own commits that touched the `.pem` (GitHub's author
+ * filter; anyone else's trailers are not read); when a whole page of them holds no match, the bot
+ * cannot be sure and refuses.
+ */
 async function issuedBefore(octokit: GitHubClient, repo: RepoRef, input: ProofInput): Promise<string | null> {
   const { csr } = input;
   const history = await listCommitsTouching(
@@ -91,8 +99,13 @@ async function issuedBefore(octokit: GitHubClient, repo: RepoRef, input: ProofIn
     repo,
     input.branchHead,
     clusterFile.adminCert(csr.cluster, csr.login),
+    LEDGER_PAGE,
+    input.botLogin,
   );
   const issued = issuedCsrDigests(history.map((commit) => commit.message));
-  if (!issued.has(issuedKey(`${csr.cluster}/${csr.login}`, input.csrSha256))) return null;
-  return "a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin request`) approved in a pull request";
+  if (issued.has(issuedKey(`${csr.cluster}/${csr.login}`, input.csrSha256)))
+    return "a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin request`) approved in a pull request";
+  if (history.length >= LEDGER_PAGE)
+    return `the bot made ${LEDGER_PAGE} or more commits to this certificate: it cannot tell whether this CSR was issued before, so it refuses`;
+  return null;
 }

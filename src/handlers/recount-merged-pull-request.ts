@@ -4,6 +4,7 @@ import { requiredApprovals } from "../core/policy/required-approvals.js";
 import { fetchHeadBreaks } from "../github/fetch-head-breaks.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { fetchPullRequestBeneficiaries } from "../github/fetch-pull-request-beneficiaries.js";
+import { fetchPullRequestCommitters } from "../github/fetch-pull-request-committers.js";
 import { fetchPullRequestDiscussion } from "../github/fetch-pull-request-discussion.js";
 import type { MergedPullRequest } from "../github/find-merged-pull-request.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
@@ -24,8 +25,8 @@ export type MergedApprovers =
  * A merged pull request's approvals recounted at merge time (DESIGN 4.1): who may approve comes from
  * the default branch as the pull request was based on it (GitHub's `base.sha`, checked to be on the
  * branch) and as it is now — both must list a maintainer, the stricter count applies, so the merged
- * change's own `kaws.yml` can never approve itself. The author and whoever the change gives access
- * never count; approvals older than `approval_max_age_days` at `merged_at` count for nothing.
+ * change's own `kaws.yml` can never approve itself. The author, whoever the change gives access,
+ * whoever pushed to it (as recorded) and the GitHub users linked to its commits never count; approvals older than `approval_max_age_days` at `merged_at` count for nothing.
  */
 export async function recountMergedPullRequest(
   octokit: GitHubClient,
@@ -44,9 +45,10 @@ export async function recountMergedPullRequest(
       ok: false,
       reason: `the base ${pull.baseSha.slice(0, 12)} of #${pull.number} is not on the default branch`,
     };
-  const [baseConfig, beneficiaries, discussion, ownRuns, breaks] = await Promise.all([
+  const [baseConfig, beneficiaries, committers, discussion, ownRuns, breaks] = await Promise.all([
     fetchDefaultBranchConfig(octokit, repo, pull.baseSha),
     fetchPullRequestBeneficiaries(octokit, repo, pull.number),
+    fetchPullRequestCommitters(octokit, repo, pull.number),
     fetchPullRequestDiscussion(octokit, repo, pull.number, input.botLogin),
     listOwnCheckRuns(octokit, repo, pull.headSha, input.appId, pull.number),
     fetchHeadBreaks(octokit, repo, pull.number),
@@ -64,11 +66,13 @@ export async function recountMergedPullRequest(
     pull,
     discussion,
     ownRuns,
+    records: [{ cancels: [], editedComments: [], pushers: committers }],
     headBreak: lastHeadBreak(breaks),
     authorities,
     required: 1,
     beneficiaries,
     notBefore: new Date(pull.mergedAt.getTime() - maxAgeDays * 86_400_000),
+    notAfter: pull.mergedAt,
   });
   return {
     ok: true,

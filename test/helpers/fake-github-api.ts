@@ -87,6 +87,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
   const faults: { method: string; pattern: RegExp; status: number; message: string }[] = [];
   const issueEvents: { issue: number; event: string; created_at: string }[] = [];
+  /** The GitHub user each commit is linked to, for those the app wrote. */
+  const authors = new Map<string, string>();
   const clock = options.now ?? (() => new Date());
   const base = `/repos/${repo.owner}/${repo.name}`;
 
@@ -151,6 +153,23 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       "GET",
       new RegExp(`^${base}/issues/(\\d+)/events`),
       (m) => [200, issueEvents.filter((e) => e.issue === Number(m[1]))],
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/pulls/(\\d+)/commits`),
+      (m) => {
+        const pull = pullByNumber(Number(m[1])) as
+          { base: { sha: string }; head: { sha: string } } | undefined;
+        if (pull === undefined) return [404, { message: "Not Found" }];
+        const shas: string[] = [];
+        let sha: string | undefined = pull.head.sha;
+        while (sha !== undefined && sha !== pull.base.sha) {
+          shas.unshift(sha);
+          sha = repo.commits.get(sha)?.parents[0];
+        }
+        const user = (sha: string) => (authors.has(sha) ? { login: authors.get(sha) } : null);
+        return [200, shas.map((sha) => ({ sha, author: user(sha), committer: user(sha) }))];
+      },
     ],
     [
       "GET",
@@ -294,12 +313,20 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       new RegExp(`^${base}/commits\\?`),
       (m) => {
         const query = new URLSearchParams(m.input.split("?")[1]);
-        const shas = repo.commitsTouching(
-          resolveRef(query.get("sha") ?? "main"),
-          query.get("path") ?? "",
-          Number(query.get("per_page") ?? 30),
-        );
-        return [200, shas.map((sha) => ({ sha, commit: { message: repo.required(sha).message } }))];
+        const author = query.get("author");
+        const shas = repo
+          .commitsTouching(resolveRef(query.get("sha") ?? "main"), query.get("path") ?? "", Infinity)
+          .filter((sha) => author === null || authors.get(sha) === author)
+          .slice(0, Number(query.get("per_page") ?? 30));
+        const authorOf = (sha: string) => (authors.has(sha) ? { login: authors.get(sha) } : null);
+        return [
+          200,
+          shas.map((sha) => ({
+            sha,
+            author: authorOf(sha),
+            commit: { message: repo.required(sha).message },
+          })),
+        ];
       },
     ],
     [
@@ -324,7 +351,9 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       new RegExp(`^${base}/git/commits$`),
       (_m, body) => {
         const request = body as { message: string; tree: string; parents: string[] };
-        return [201, { sha: repo.commitWith(request.tree, {}, request.parents, request.message) }];
+        const sha = repo.commitWith(request.tree, {}, request.parents, request.message);
+        authors.set(sha, `${BOT_APP.slug}[bot]`); // the app's token writes it: GitHub links the app
+        return [201, { sha }];
       },
     ],
     [
@@ -458,6 +487,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */
     setCommitPulls(sha: string, pullsOfCommit: unknown[]) {
       commitPulls.set(sha, pullsOfCommit);
+    },
+    /** The GitHub user a commit is linked to (its author and committer). */
+    setCommitAuthor(sha: string, login: string) {
+      authors.set(sha, login);
     },
     /** An event GitHub records on a pull request (`head_ref_force_pushed`, `reopened`…), at GitHub's time. */
     addIssueEvent(issue: number, event: string, at: Date) {

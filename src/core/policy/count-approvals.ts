@@ -53,6 +53,8 @@ export interface ApprovalRules {
    * over to another that reuses an old commit.
    */
   readonly headBreak?: Date | null;
+  /** Approvals given after this count for nothing (the merge: a merged change is not approved later). */
+  readonly notAfter?: Date;
 }
 
 /**
@@ -128,6 +130,8 @@ function refuse(input: ApprovalRules, signal: ApprovalSignal, login: string): st
     return "an edited comment does not count: write a new `/kaws approve`";
   if (input.notBefore !== undefined && signal.at.getTime() < input.notBefore.getTime())
     return `it is older than approval_max_age_days (${input.maxAgeDays ?? "?"} days) at the merge: approve again`;
+  if (input.notAfter !== undefined && signal.at.getTime() > input.notAfter.getTime())
+    return `it was given after the merge (${input.notAfter.toISOString()}): a change is approved before it merges`;
   if (input.headBreak && signal.at.getTime() <= input.headBreak.getTime())
     return `it was given before the branch was force-pushed, restored or reopened (${input.headBreak.toISOString()}): approve again`;
   if (signal.kind === "comment" && signal.sha === undefined) {

@@ -19,13 +19,15 @@ export interface ApprovalRecord {
 
 export const EMPTY_RECORD: ApprovalRecord = { cancels: [], editedComments: [], pushers: [] };
 
-/** Bounds, so a long-lived pull request cannot grow the record without end. */
-const MAX_ITEMS = 200;
 const MARKER = "<!-- kaws-bot:record";
 const LOGIN = /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}$/;
 const CANCEL = /^cancel=([a-z0-9-]{1,39})@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z)$/;
 
-/** All records as one: the latest cancel per login (it withdraws everything before it), unions of the rest. */
+/**
+ * All records as one: the latest cancel per login (it withdraws everything before it), unions of
+ * the rest. Nothing is ever dropped here (dropping would fail open); what is worth keeping is
+ * chosen by `relevantRecord`, which keeps only what concerns maintainers.
+ */
 export function mergeRecords(records: readonly ApprovalRecord[]): ApprovalRecord {
   const latest = new Map<string, CancelRecord>();
   const edited = new Set<number>();
@@ -41,9 +43,9 @@ export function mergeRecords(records: readonly ApprovalRecord[]): ApprovalRecord
     for (const login of record.pushers) pushers.add(login.toLowerCase());
   }
   return {
-    cancels: [...latest.values()].sort((a, b) => a.login.localeCompare(b.login)).slice(-MAX_ITEMS),
-    editedComments: [...edited].sort((a, b) => a - b).slice(-MAX_ITEMS),
-    pushers: [...pushers].sort().slice(0, MAX_ITEMS),
+    cancels: [...latest.values()].sort((a, b) => a.login.localeCompare(b.login)),
+    editedComments: [...edited].sort((a, b) => a - b),
+    pushers: [...pushers].sort(),
   };
 }
 
@@ -74,4 +76,21 @@ export function parseApprovalRecord(summary: string | null | undefined): Approva
     else if (word.startsWith("pusher=") && LOGIN.test(word.slice(7))) pushers.push(word.slice(7));
   }
   return { cancels, editedComments, pushers };
+}
+
+/**
+ * The part of a record that can still matter, so no crowd of accounts can push a maintainer's
+ * entry out: cancels by maintainers, edits of comments maintainers wrote that are still listed, and
+ * every pusher (they need write access, so they are few).
+ */
+export function relevantRecord(
+  record: ApprovalRecord,
+  isMaintainer: (login: string) => boolean,
+  maintainerCommentIds: ReadonlySet<number>,
+): ApprovalRecord {
+  return {
+    cancels: record.cancels.filter((cancel) => isMaintainer(cancel.login)),
+    editedComments: record.editedComments.filter((id) => maintainerCommentIds.has(id)),
+    pushers: record.pushers,
+  };
 }
