@@ -5,7 +5,7 @@ import { MAX_READ_BYTES } from "./read-git-tree.js";
 import { decodePath, runGit, splitNul } from "./run-git.js";
 
 /** Files read at once: a repository of thousands of files must not run out of descriptors. */
-const OPEN_AT_ONCE = 16;
+const OPEN_AT_ONCE = 64;
 
 /**
  * The files of a git checkout as they are on disk: git's tracked files plus untracked ones it does

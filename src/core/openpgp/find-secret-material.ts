@@ -94,20 +94,89 @@ function isKeyBody(body: string): boolean {
   return BASE64_BODY.test(body) && BASE64_RUN.test(body.slice(position));
 }
 
-/** Base64 runs outside the blocks already found that decode to a DER private key or an OpenPGP secret key. */
+/**
+ * Base64 that decodes to a DER private key or an OpenPGP secret key, outside the key blocks already
+ * found. The bodies of public blocks (OpenPGP armor, certificates, CSRs, public keys: most of a PKI
+ * repository's bytes) are decoded whole, natively, and their packets or DER checked; only the text
+ * between them is searched for base64 runs.
+ */
 function findEncodedKeys(text: string, blocks: readonly FoundBlock[]): Found[] {
-  const inBlock = blocks.map((block) => [block.start, block.end] as const).sort((a, b) => a[0] - b[0]);
   const found: Found[] = [];
-  let next = 0;
-  for (const run of findBase64Runs(text, MIN_ENCODED_CHARS, MAX_DECODED_CHARS)) {
-    while (next < inBlock.length && inBlock[next]![1] <= run.start) next++;
-    if (next < inBlock.length && inBlock[next]![0] <= run.start) continue;
-    const decoded = Buffer.from(run.base64, "base64");
-    const kind = hasSecretKeyPacket(decoded) ? "OpenPGP secret key" : derPrivateKeyKind(decoded);
-    if (kind !== null) found.push({ kind: `base64 ${kind}`, start: run.start });
+  const covered: (readonly [number, number])[] = blocks.map((block) => [block.start, block.end]);
+  for (const block of findPublicBlocks(text)) {
+    if (blocks.some((key) => key.start < block.end && block.start < key.end)) continue; // already a key block
+    covered.push([block.start, block.end]);
+    const decoded = Buffer.from(block.body, "base64");
+    const kind = block.openpgp
+      ? hasSecretKeyPacket(decoded)
+        ? "OpenPGP secret key"
+        : null
+      : derPrivateKeyKind(decoded);
+    if (kind !== null) found.push({ kind: `base64 ${kind}`, start: block.bodyStart });
+  }
+  covered.sort((a, b) => a[0] - b[0]);
+  let from = 0;
+  for (const [start, end] of [...covered, [text.length, text.length] as const]) {
+    if (start > from) {
+      for (const run of findBase64Runs(text.slice(from, start), MIN_ENCODED_CHARS, MAX_DECODED_CHARS)) {
+        const decoded = Buffer.from(run.base64, "base64");
+        const kind = hasSecretKeyPacket(decoded) ? "OpenPGP secret key" : derPrivateKeyKind(decoded);
+        if (kind !== null) found.push({ kind: `base64 ${kind}`, start: from + run.start });
+      }
+    }
+    from = Math.max(from, end);
   }
   return found;
 }
+
+/** Labels of blocks that hold public material, whose whole body is checked at once. */
+const PUBLIC_BLOCK =
+  /-----BEGIN (PGP [A-Z ]{1,40}|CERTIFICATE|CERTIFICATE REQUEST|NEW CERTIFICATE REQUEST|PUBLIC KEY)-----/g;
+
+interface PublicBlock {
+  readonly label: string;
+  readonly openpgp: boolean;
+  readonly start: number;
+  readonly end: number;
+  /** Where the base64 body starts, after the armor headers. */
+  readonly bodyStart: number;
+  /** The base64 body, armor headers and checksum line left out. */
+  readonly body: string;
+}
+
+/** The public blocks of a text, each with its END line; one forward pass. */
+function findPublicBlocks(text: string): PublicBlock[] {
+  if (!text.includes(`${DASHES}BEGIN `)) return [];
+  const blocks: PublicBlock[] = [];
+  PUBLIC_BLOCK.lastIndex = 0;
+  for (let match = PUBLIC_BLOCK.exec(text); match !== null; match = PUBLIC_BLOCK.exec(text)) {
+    const label = match[1]!;
+    if (label === "PGP PRIVATE KEY BLOCK") continue; // a key block: found by its label
+    const endLine = `${DASHES}END ${label}${DASHES}`;
+    const bodyStart = match.index + match[0].length;
+    const end = text.indexOf(endLine, bodyStart);
+    if (end === -1 || end - bodyStart > MAX_PUBLIC_BODY) continue;
+    const raw = text.slice(bodyStart, end);
+    let position = raw.startsWith("\r\n") ? 2 : raw.startsWith("\n") ? 1 : 0;
+    for (HEADER_LINE.lastIndex = position; HEADER_LINE.test(raw);) position = HEADER_LINE.lastIndex;
+    while (raw.charCodeAt(position) === 0x0d || raw.charCodeAt(position) === 0x0a) position++; // the blank line
+    blocks.push({
+      label,
+      openpgp: label.startsWith("PGP "),
+      start: match.index,
+      end: end + endLine.length,
+      bodyStart: bodyStart + position,
+      body: raw.slice(position).replace(CHECKSUM_LINE, ""),
+    });
+    PUBLIC_BLOCK.lastIndex = end + endLine.length;
+  }
+  return blocks;
+}
+
+/** An OpenPGP armor's CRC24 line ("=abcd") at the end of its body. */
+const CHECKSUM_LINE = /\r?\n=[A-Za-z0-9+/]{4}\s*$/;
+/** A public block's body is checked whole up to this size (a key file to 200 admins is ~70 KB). */
+const MAX_PUBLIC_BODY = 4 * 1024 * 1024;
 
 /** Line numbers for offsets in ascending order, in one pass over the text. */
 function withLineNumbers(text: string, found: readonly Found[]): SecretBlock[] {
