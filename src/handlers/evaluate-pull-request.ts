@@ -59,13 +59,18 @@ export async function evaluatePullRequest(
 ): Promise<PullRequestVerdict> {
   const { octokit, log, cache } = deps;
   const now = deps.now();
-  const [state, discussion, ownRuns, breaks, previousRuns] = await Promise.all([
+  const [state, discussion, ownRuns, previousRuns] = await Promise.all([
     loadPullRequestState(octokit, pull.repo, pull, cache),
     fetchPullRequestDiscussion(octokit, pull.repo, pull.number, deps.botLogin),
     listOwnCheckRuns(octokit, pull.repo, pull.headSha, deps.appId, pull.number),
-    fetchHeadBreaks(octokit, pull.repo, pull.number),
     pull.push?.before === undefined ? [] : previousHeadRuns(deps, pull, pull.push.before),
   ]);
+  // Force-pushes matter only to a run already there or to something said about approval: a new
+  // pull request's first evaluation skips the call.
+  const breaks =
+    ownRuns.length > 0 || discussion.reviews.length > 0 || discussion.comments.some((c) => !c.isBot)
+      ? await fetchHeadBreaks(octokit, pull.repo, pull.number)
+      : [];
   const headBreak = lastHeadBreak(breaks);
   // only a run begun after the last force-push says the bot reported this head as it is now
   const current = ownRuns.filter(
