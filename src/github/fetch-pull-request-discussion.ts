@@ -33,11 +33,7 @@ export async function fetchPullRequestDiscussion(
       pull_number: pullNumber,
       per_page: 100,
     }),
-    octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: pullNumber,
-      per_page: 100,
-    }),
+    fetchIssueComments(octokit, repo, pullNumber, botLogin),
   ]);
   return {
     reviews: reviews
@@ -50,16 +46,31 @@ export async function fetchPullRequestDiscussion(
         commitId: r.commit_id!,
         submittedAt: new Date(r.submitted_at!),
       })),
-    comments: comments
-      .filter((c) => c.user)
-      .map((c) => ({
-        id: c.id,
-        body: c.body ?? "",
-        login: c.user!.login,
-        isBot: c.user!.type === "Bot",
-        byThisApp: c.user!.login === botLogin,
-        createdAt: new Date(c.created_at),
-        updatedAt: new Date(c.updated_at),
-      })),
+    comments,
   };
+}
+
+/** Every comment of an issue or pull request (one paginated list). */
+export async function fetchIssueComments(
+  octokit: GitHubClient,
+  repo: RepoRef,
+  issueNumber: number,
+  botLogin: string,
+): Promise<IssueComment[]> {
+  const comments = await octokit.paginate("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...repo,
+    issue_number: issueNumber,
+    per_page: 100,
+  });
+  return comments
+    .filter((c) => c.user)
+    .map((c) => ({
+      id: c.id,
+      body: c.body ?? "",
+      login: c.user!.login,
+      isBot: c.user!.type === "Bot",
+      byThisApp: c.user!.login === botLogin,
+      createdAt: new Date(c.created_at),
+      updatedAt: new Date(c.updated_at),
+    }));
 }

@@ -1,6 +1,6 @@
 import type * as openpgp from "openpgp";
 import { fetchBranchHead } from "../github/fetch-branch-head.js";
-import type { CertificateToWrite, RefusedCsr } from "../core/reconcile/plan-certificates.js";
+import type { RefusedCsr } from "../core/reconcile/plan-certificates.js";
 import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
 import { reconcileCommitMessage } from "../core/reconcile/reconcile-commit-message.js";
 import { clustersToProvision } from "../core/reconcile/clusters-to-provision.js";
@@ -11,6 +11,7 @@ import type { RepoRef } from "../github/github-client.js";
 import { upsertBotIssue } from "../github/upsert-bot-issue.js";
 import type { EvaluationDeps } from "./evaluate-pull-request.js";
 import { planReconcile, type ReconcilePlan } from "./plan-reconcile.js";
+import { announceIssuedCertificates } from "./announce-issued-certificates.js";
 import { describeFormerAdmins } from "./describe-former-admins.js";
 
 export interface ReconcileDeps extends EvaluationDeps {
@@ -79,11 +80,12 @@ export async function reconcileDefaultBranch(
           },
           "reconciled the default branch",
         );
-        await announceCertificates(deps, target.repo, plan.certificates);
         result = "committed";
         finalHead = outcome.sha;
       }
     }
+    // from the branch and the bot's own replies: a reply a crash left unwritten is written now
+    await announceIssuedCertificates(deps, target.repo, finalHead);
     await reportRefused(deps, target.repo, plan.refused, plan.problems);
     if (plan.former.length > 0) await reportFormerAdmins(deps, target, plan, plan.former);
     await provisionChangedClusters(deps, target, target.before ?? head, finalHead, plan.workflow);
@@ -92,29 +94,6 @@ export async function reconcileDefaultBranch(
   throw new Error(
     `the default branch kept moving: gave up after ${ATTEMPTS} attempts; the next push or /kaws reencrypt finishes the job`,
   );
-}
-
-/** One reply on each merged pull request: serial, fingerprint and expiry of what was issued. */
-async function announceCertificates(
-  deps: ReconcileDeps,
-  repo: RepoRef,
-  certificates: readonly CertificateToWrite[],
-): Promise<void> {
-  const byPull = new Map<number, CertificateToWrite[]>();
-  for (const c of certificates)
-    byPull.set(c.approval.pullNumber, [...(byPull.get(c.approval.pullNumber) ?? []), c]);
-  for (const [pull, issued] of byPull) {
-    const lines = issued.map(
-      (c) =>
-        `- \`${c.path}\` for @${c.login} on **${c.cluster}**: serial \`${c.issued.serial}\`, SHA-256 fingerprint \`${c.issued.fingerprintSha256}\`, valid until ${c.issued.notAfter.toISOString().slice(0, 10)}.`,
-    );
-    const body = `<!-- kaws-bot:issued:${issued.map((c) => c.issued.serial).join(",")} -->\nIssued on the default branch:\n${lines.join("\n")}\n\nNext: \`npx kaws admin install --cluster <cluster> --login <login>\` writes your kubeconfig.`;
-    await deps.octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      ...repo,
-      issue_number: pull,
-      body,
-    });
-  }
 }
 
 /** One issue naming every CSR or key file the bot will not handle, and why; closed when none is left. */

@@ -50,13 +50,13 @@ export class FakeRepo {
     return this.commit({ ...files, ...changes }, {}, parents, message);
   }
 
-  /** The newest commits reachable from `head` (first parents) that changed `path`, newest first. */
+  /** The newest commits reachable from `head` (first parents) that changed `path` (any, when ""), newest first. */
   commitsTouching(head: string, path: string, limit = 30): string[] {
     const found: string[] = [];
     for (let sha: string | undefined = head; sha !== undefined; sha = this.commits.get(sha)?.parents[0]) {
       const commit = this.required(sha);
       const parent = commit.parents[0] ? this.required(commit.parents[0]) : undefined;
-      if (commit.files.get(path)?.oid !== parent?.files.get(path)?.oid) found.push(sha);
+      if (path === "" || commit.files.get(path)?.oid !== parent?.files.get(path)?.oid) found.push(sha);
       if (found.length >= limit) break;
     }
     return found;

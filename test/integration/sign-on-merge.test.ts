@@ -179,6 +179,27 @@ describe("signing on merge", () => {
     }
   });
 
+  it("announces exactly once after a crash between the ref update and the reply", async () => {
+    const f = await flow({
+      pushStatus: 502, // Probot answers with the error's status
+      // the certificate commit lands, then the bot dies before it can reply on the pull request
+      beforePush: (github) => github.failNext("POST", /\/issues\/7\/comments$/),
+    });
+    try {
+      expect(botCommits(f)).toHaveLength(1);
+      const replies = () =>
+        f.github.comments.filter((c) => c.issue === 7 && c.body.includes("Issued on the default branch"));
+      expect(replies()).toHaveLength(0);
+      await f.deliver("push", f.push); // GitHub redelivers (or any later push, or /kaws reencrypt)
+      await f.deliver("push", f.push);
+      expect(botCommits(f)).toHaveLength(1);
+      expect(replies()).toHaveLength(1);
+      expect(replies()[0]!.body).toMatch(/SHA-256 fingerprint `[0-9A-F]{64}`, valid until \d{4}-\d{2}-\d{2}/);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
   it("finds nothing to do on its own commit, or on a redelivered push", async () => {
     const f = await flow();
     try {
