@@ -6,6 +6,7 @@ import { BOT_KEY_PATH, CONFIG_PATH, isManagedPath } from "./core/tree/classify-p
 import { parseKawsCommand } from "./core/policy/kaws-commands.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { botIdentityOf } from "./github/bot-identity.js";
+import { hardenClient, type HardeningOptions } from "./github/harden-client.js";
 import { seenRecord } from "./github/seen-record.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
 import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
@@ -23,6 +24,8 @@ import { rotateCluster } from "./handlers/rotate-cluster.js";
 
 export interface AppOptions {
   readonly now?: () => Date;
+  /** GitHub request timeout and secondary-limit retries (tests make them short). */
+  readonly github?: HardeningOptions;
   /** The bot's armored OpenPGP secret key (KAWS_BOT_KEY) and its passphrase, if any. */
   readonly botKey?: string;
   readonly botKeyPassphrase?: string;
@@ -77,7 +80,8 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const botIdentity = botIdentityOf(app);
     const deps = async (context: Context): Promise<EvaluationDeps> => {
       const { login, appId } = await botIdentity();
-      return { octokit: context.octokit, log: context.log, cache, keyCache, now, botLogin: login, appId };
+      const octokit = hardenClient(context.octokit, appOptions.github);
+      return { octokit, log: context.log, cache, keyCache, now, botLogin: login, appId };
     };
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;
     const loadBotKey = () =>
@@ -175,6 +179,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         (seen.cancels.length + seen.editedComments.length > 0 ? { name: "approve-cancel" as const } : null);
       if (command === null) return;
       const repo = { owner: repository.owner.login, repo: repository.name };
+      hardenClient(context.octokit, appOptions.github);
       await handleOnce(context, `${repository.full_name}#${issue.number}`, async () => {
         let pull: PullRequestTarget | undefined;
         if (issue.pull_request !== undefined) {

@@ -26,7 +26,9 @@ export interface FakeGitHubOptions {
   readonly workflows?: string[];
 }
 
-type Reply = [number, unknown];
+type Reply = [number, unknown] | [number, unknown, Record<string, string>];
+/** A request the fake never answers (a hung GitHub). */
+export const HANG = Symbol("hang");
 interface CheckRun {
   id: number;
   head_sha: string;
@@ -85,7 +87,14 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
   const statuses: { sha: string; context: string; state: string; description: string }[] = [];
   const dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
-  const faults: { method: string; pattern: RegExp; status: number; message: string }[] = [];
+  const faults: {
+    method: string;
+    pattern: RegExp;
+    status: number;
+    message: string;
+    headers?: Record<string, string>;
+  }[] = [];
+  const hangs: { method: string; pattern: RegExp }[] = [];
   const issueEvents: { issue: number; event: string; created_at: string }[] = [];
   /** The GitHub user each commit is linked to, for those the app wrote. */
   const authors = new Map<string, string>();
@@ -454,13 +463,20 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     return undefined;
   }
 
-  function handle(method: string, rawPath: string, body: unknown): Reply {
+  function handle(method: string, rawPath: string, body: unknown): Reply | typeof HANG {
     const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
     calls.push({ method, path, body });
+    const hang = hangs.findIndex((h) => h.method === method && h.pattern.test(path));
+    if (hang !== -1) {
+      hangs.splice(hang, 1);
+      return HANG;
+    }
     const fault = faults.findIndex((f) => f.method === method && f.pattern.test(path));
     if (fault !== -1) {
       const injected = faults.splice(fault, 1)[0]!;
-      return [injected.status, { message: injected.message }];
+      return injected.headers
+        ? [injected.status, { message: injected.message }, injected.headers]
+        : [injected.status, { message: injected.message }];
     }
     for (const [routeMethod, pattern, reply] of routes) {
       const match = routeMethod === method ? pattern.exec(path) : null;
@@ -480,8 +496,18 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     statuses,
     dispatches,
     /** The next matching request fails with this status, once. */
-    failNext(method: string, pattern: RegExp, status = 502, message = "Server Error (injected)") {
-      faults.push({ method, pattern, status, message });
+    failNext(
+      method: string,
+      pattern: RegExp,
+      status = 502,
+      message = "Server Error (injected)",
+      headers?: Record<string, string>,
+    ) {
+      faults.push({ method, pattern, status, message, headers });
+    },
+    /** The next matching request is never answered. */
+    hangNext(method: string, pattern: RegExp) {
+      hangs.push({ method, pattern });
     },
     createdPulls,
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */

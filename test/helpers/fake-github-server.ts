@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createFakeGitHubApi, type FakeGitHubOptions } from "./fake-github-api.js";
+import { createFakeGitHubApi, HANG, type FakeGitHubOptions } from "./fake-github-api.js";
 
 /** The fake GitHub API served over HTTP on 127.0.0.1, answering at once (for the bench). */
 export async function startFakeGitHubServer(
@@ -12,12 +12,14 @@ export async function startFakeGitHubServer(
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
       const text = Buffer.concat(chunks).toString("utf8");
-      const [status, body] = api.handle(
+      const reply = api.handle(
         request.method ?? "GET",
         request.url ?? "/",
         text ? JSON.parse(text) : undefined,
       );
-      response.writeHead(status, { "content-type": "application/json" });
+      if (reply === HANG) return; // a hung GitHub never answers
+      const [status, body, headers] = reply;
+      response.writeHead(status, { "content-type": "application/json", ...headers });
       response.end(JSON.stringify(body));
     });
   });

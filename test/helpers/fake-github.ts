@@ -1,5 +1,5 @@
 import nock from "nock";
-import { createFakeGitHubApi, type FakeGitHubOptions } from "./fake-github-api.js";
+import { createFakeGitHubApi, HANG, type FakeGitHubOptions } from "./fake-github-api.js";
 
 export type { RecordedCall } from "./fake-github-api.js";
 
@@ -8,7 +8,10 @@ export function fakeGitHub(options: FakeGitHubOptions & { baseUrl?: string }) {
   const api = createFakeGitHubApi(options);
   const scope = nock(options.baseUrl ?? "https://api.github.com").persist();
   for (const method of ["get", "post", "patch"] as const) {
-    scope[method](/.*/).reply((uri, body) => api.handle(method.toUpperCase(), uri, body));
+    scope[method](/.*/).reply((uri, body, callback) => {
+      const reply = api.handle(method.toUpperCase(), uri, body);
+      if (reply !== HANG) callback(null, reply as [number, string]); // a hung GitHub never answers
+    });
   }
   return api;
 }

@@ -5,6 +5,7 @@ import { Probot, ProbotOctokit, Server } from "probot";
 import { pino } from "pino";
 import { Writable } from "node:stream";
 import { createKawsBot } from "../../src/app.js";
+import type { HardeningOptions } from "../../src/github/harden-client.js";
 
 /** The GitHub App's own key for tests: made in memory at test time, never written anywhere. */
 export const APP_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -79,7 +80,14 @@ export async function freePort(): Promise<number> {
 
 /** The app behind Probot's real HTTP server on 127.0.0.1, and a way to send it signed deliveries. */
 export async function startWebhookServer(
-  options: { now?: () => Date; secret?: string; baseUrl?: string; logLevel?: string; botKey?: string } = {},
+  options: {
+    now?: () => Date;
+    secret?: string;
+    baseUrl?: string;
+    logLevel?: string;
+    botKey?: string;
+    github?: HardeningOptions;
+  } = {},
 ) {
   const secret = options.secret ?? "test-webhook-secret";
   const { log, lines } = captureLogs(options.logLevel ?? "debug");
@@ -96,7 +104,7 @@ export async function startWebhookServer(
     port: await freePort(),
     log,
   });
-  await server.load(createKawsBot({ now: options.now, botKey: options.botKey }));
+  await server.load(createKawsBot({ now: options.now, botKey: options.botKey, github: options.github }));
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {

@@ -1,4 +1,5 @@
 import { expect } from "vitest";
+import type { HardeningOptions } from "../../src/github/harden-client.js";
 import type { BuiltRepo, Files } from "./build-repo.js";
 import type { Identities } from "./identities.js";
 import { makeCsr } from "./openssl.js";
@@ -25,6 +26,8 @@ export interface ScenarioOptions {
   readonly botClockSkewMs?: number;
   /** Give the bot its secret key, to sign on merge. */
   readonly botKey?: boolean;
+  /** The bot's GitHub request timeout and retries. */
+  readonly github?: HardeningOptions;
 }
 
 const later = (a: Date, b: Date) => (a.getTime() > b.getTime() ? a : b);
@@ -59,13 +62,14 @@ export async function pullRequestScenario(ids: Identities, built: BuiltRepo, opt
   const server = await startWebhookServer({
     now: () => new Date(clock.getTime() + (options.botClockSkewMs ?? 0)),
     ...(options.botKey ? { botKey: ids.bot.exportSecret() } : {}),
+    ...(options.github ? { github: options.github } : {}),
   });
   let headSha = fixture.headSha;
   let pull = pullRequestPayload({ headSha, baseSha: fixture.baseSha, author });
   fixture.github.setPull(7, pull.pull_request);
   let delivery = 0;
-  const deliver = async (event: string, payload: unknown) =>
-    expect(await server.deliver(event, payload, `d${++delivery}`)).toBe(200);
+  const deliver = async (event: string, payload: unknown, status = 200) =>
+    expect(await server.deliver(event, payload, `d${++delivery}`)).toBe(status);
   const commentEvent = async (
     action: string,
     id: number,
