@@ -108,9 +108,8 @@ export async function evaluatePullRequest(
   const { approvals, record } = await countPullRequestApprovals(octokit, pull.repo, {
     pull,
     discussion,
-    ownRuns: current,
+    ownRuns,
     records: [
-      ...ownRuns.map((run) => parseApprovalRecord(run.summary)),
       ...previousRuns.map((run) => parseApprovalRecord(run.summary)),
       seen,
       { cancels: [], editedComments: [], pushers: pushersOf(pull) },

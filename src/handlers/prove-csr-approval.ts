@@ -1,7 +1,7 @@
 import type { KawsConfig } from "../core/config/kaws-config.js";
 import type { CsrApproval } from "../core/reconcile/plan-certificates.js";
 import type { UnsignedCsr } from "../core/reconcile/find-unsigned-csrs.js";
-import { issuedCsrDigests, issuedKey } from "../core/reconcile/issued-csr-digests.js";
+import { wasIssued } from "../core/reconcile/issued-certificates.js";
 import { clusterFile } from "../core/tree/classify-path.js";
 import { findMergedPullRequest, type MergedPullRequest } from "../github/find-merged-pull-request.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
@@ -102,8 +102,8 @@ async function issuedBefore(octokit: GitHubClient, repo: RepoRef, input: ProofIn
     LEDGER_PAGE,
     input.botLogin,
   );
-  const issued = issuedCsrDigests(history.map((commit) => commit.message));
-  if (issued.has(issuedKey(`${csr.cluster}/${csr.login}`, input.csrSha256)))
+  const messages = history.map((commit) => commit.message);
+  if (wasIssued(messages, { cluster: csr.cluster, login: csr.login, csrSha256: input.csrSha256 }))
     return "a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin request`) approved in a pull request";
   if (history.length >= LEDGER_PAGE)
     return `the bot made ${LEDGER_PAGE} or more commits to this certificate: it cannot tell whether this CSR was issued before, so it refuses`;
