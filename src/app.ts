@@ -8,7 +8,7 @@ import { BlobCache } from "./github/blob-cache.js";
 import { botIdentityOf } from "./github/bot-identity.js";
 import { hardenClient, type HardeningOptions } from "./github/harden-client.js";
 import { seenRecord } from "./github/seen-record.js";
-import { KeyedQueue } from "./github/keyed-queue.js";
+import { WorkQueue, type Work } from "./github/work-queue.js";
 import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
@@ -29,6 +29,14 @@ export interface AppOptions {
   /** The bot's armored OpenPGP secret key (KAWS_BOT_KEY) and its passphrase, if any. */
   readonly botKey?: string;
   readonly botKeyPassphrase?: string;
+  /** The queue deliveries leave their work in (tests pass their own, to wait until it is done). */
+  readonly work?: WorkQueue;
+  /** Reconcile every installed repository's default branch this often; none: no sweep. */
+  readonly sweep?: {
+    readonly everyMs: number;
+    readonly firstAfterMs?: number;
+    readonly signal?: AbortSignal;
+  };
 }
 
 interface PullRequestLike {
@@ -67,21 +75,28 @@ function isAuthorityPath(path: string): boolean {
 /** The Probot wiring: one small handler per event; the work is in src/handlers and the core. */
 export function createKawsBot(appOptions: AppOptions = {}) {
   return function kawsBot(app: Probot, options?: Partial<ApplicationFunctionOptions>): void {
+    const work = appOptions.work ?? new WorkQueue({ log: app.log });
     try {
-      options?.addHandler?.(healthHandler);
+      options?.addHandler?.(healthHandler(() => work.stats()));
     } catch {
       // no HTTP server (Probot used without one, as in tests): nothing to serve
     }
     const cache = new BlobCache();
     const keyCache = new PublicKeyCache();
-    const queue = new KeyedQueue();
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
     const botIdentity = botIdentityOf(app);
-    const deps = async (context: Context): Promise<EvaluationDeps> => {
+    const depsOf = async (octokit: Context["octokit"], log: Context["log"]): Promise<EvaluationDeps> => {
       const { login, appId } = await botIdentity();
-      const octokit = hardenClient(context.octokit, appOptions.github);
-      return { octokit, log: context.log, cache, keyCache, now, botLogin: login, appId };
+      return {
+        octokit: hardenClient(octokit, appOptions.github),
+        log,
+        cache,
+        keyCache,
+        now,
+        botLogin: login,
+        appId,
+      };
     };
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;
     const loadBotKey = () =>
@@ -89,14 +104,59 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         ? readDecryptionKey(appOptions.botKey, appOptions.botKeyPassphrase)
         : Promise.resolve(null));
 
-    /** Each delivery once; deliveries for one pull request one at a time. */
-    const handleOnce = async (context: Context, key: string, work: () => Promise<void>) => {
+    /**
+     * The delivery is answered as soon as its work is queued (GitHub waits 10 s at most); each
+     * delivery's work once (a redelivery while it waits or after it ran does nothing), tried again
+     * when it fails on something that may pass.
+     */
+    const acceptDelivery = (context: Context, item: Omit<Work, "onGiveUp">) => {
       if (deliveries.has(context.id)) {
         context.log.info({ delivery: context.id }, "delivery already handled");
         return;
       }
-      await queue.run(key, work);
+      // a delivery whose work failed for good may be redelivered by hand
+      work.accept({ ...item, onGiveUp: () => deliveries.delete(context.id) });
       deliveries.add(context.id);
+    };
+
+    /** Work that follows a delivery's own: when the queue is full it is only logged (the sweep catches up). */
+    const acceptOrLog = (context: Context, item: Work) => {
+      try {
+        work.accept(item);
+      } catch (cause) {
+        context.log.warn({ work: item.label, err: cause }, "not queued");
+      }
+    };
+
+    const evaluation = (
+      deps: () => Promise<EvaluationDeps>,
+      pull: PullRequestTarget,
+      tag?: string,
+    ): Work => ({
+      key: `${pull.repo.owner}/${pull.repo.repo}#${pull.number}`,
+      label: `evaluate ${pull.repo.owner}/${pull.repo.repo}#${pull.number}`,
+      // the same head judged again reads the same state: one evaluation for deliveries waiting together
+      coalesce: tag ?? `evaluate:${pull.headSha}`,
+      run: async () => void (await evaluatePullRequest(await deps(), pull)),
+    });
+
+    const reconciliation = (
+      deps: () => Promise<EvaluationDeps>,
+      repository: RepositoryLike,
+      before: string | undefined,
+    ): Omit<Work, "onGiveUp"> => {
+      const repo = { owner: repository.owner.login, repo: repository.name };
+      return {
+        key: `${repository.full_name}:reconcile`,
+        label: `reconcile ${repository.full_name}`,
+        // a push's reconcile provisions what changed since `before`: it joins only the same push's
+        coalesce: `reconcile:${before ?? "sweep"}`,
+        run: async () =>
+          void (await reconcileDefaultBranch(
+            { ...(await deps()), botKey: loadBotKey },
+            { repo, defaultBranch: repository.default_branch, before },
+          )),
+      };
     };
 
     app.on(
@@ -108,10 +168,11 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       ],
       async (context) => {
         const { payload } = context;
+        const synchronize = payload.action === "synchronize";
         const pull = {
           ...target(payload.pull_request, payload.repository),
           // who pushed, from GitHub's signed delivery: they never approve what they pushed
-          ...(payload.action === "synchronize"
+          ...(synchronize
             ? {
                 push: {
                   before: typeof payload.before === "string" ? payload.before : undefined,
@@ -120,9 +181,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
               }
             : {}),
         };
-        await handleOnce(context, `${payload.repository.full_name}#${pull.number}`, async () => {
-          await evaluatePullRequest(await deps(context), pull);
-        });
+        // a push's evaluation records who pushed: it joins no other
+        const tag = synchronize ? `push:${context.id}` : undefined;
+        acceptDelivery(
+          context,
+          evaluation(() => depsOf(context.octokit, context.log), pull, tag),
+        );
       },
     );
 
@@ -130,9 +194,10 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       ["pull_request_review.submitted", "pull_request_review.edited", "pull_request_review.dismissed"],
       async (context) => {
         const pull = target(context.payload.pull_request, context.payload.repository);
-        await handleOnce(context, `${context.payload.repository.full_name}#${pull.number}`, async () => {
-          await evaluatePullRequest(await deps(context), pull);
-        });
+        acceptDelivery(
+          context,
+          evaluation(() => depsOf(context.octokit, context.log), pull),
+        );
       },
     );
 
@@ -140,14 +205,6 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       const { ref, before, repository, commits, deleted } = context.payload;
       if (deleted || ref !== `refs/heads/${repository.default_branch}`) return;
       const touched = commits.some((commit) => changedPaths(commit).some(isManagedPath));
-      if (!touched) return;
-      const repo = { owner: repository.owner?.login ?? repository.owner?.name ?? "", repo: repository.name };
-      await handleOnce(context, `${repository.full_name}:reconcile`, async () => {
-        await reconcileDefaultBranch(
-          { ...(await deps(context)), botKey: loadBotKey },
-          { repo, defaultBranch: repository.default_branch, before },
-        );
-      });
       // Who may approve, and whose keys, changed: a green check of an open pull request may no
       // longer hold (a maintainer removed), so each is judged again now, not at its next event.
       // (GitHub lists at most 20 commits in a push delivery: a longer or forced push counts as one.)
@@ -155,16 +212,25 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         context.payload.forced ||
         commits.length >= 20 ||
         commits.some((commit) => changedPaths(commit).some(isAuthorityPath));
+      if (!touched && !authority) return;
+      const owner = repository.owner?.login ?? repository.owner?.name ?? "";
+      const repositoryLike: RepositoryLike = { ...repository, owner: { login: owner } };
+      const deps = () => depsOf(context.octokit, context.log);
+      if (touched) acceptDelivery(context, reconciliation(deps, repositoryLike, before));
       if (authority) {
-        const base = await deps(context);
-        for (const open of await listOpenPullRequests(context.octokit, repo, repository.default_branch)) {
-          const pull: PullRequestTarget = { ...open, repo, defaultBranch: repository.default_branch };
-          await queue
-            .run(`${repository.full_name}#${open.number}`, () => evaluatePullRequest(base, pull))
-            .catch((cause: unknown) =>
-              base.log.error({ pull: open.number, err: cause }, "could not judge an open pull request again"),
-            );
-        }
+        const repo = { owner, repo: repository.name };
+        acceptOrLog(context, {
+          key: `${repository.full_name}:judge-open`,
+          label: `judge the open pull requests of ${repository.full_name} again`,
+          coalesce: "judge-open",
+          run: async () => {
+            const base = await deps();
+            for (const open of await listOpenPullRequests(base.octokit, repo, repository.default_branch)) {
+              const pull: PullRequestTarget = { ...open, repo, defaultBranch: repository.default_branch };
+              work.accept(evaluation(async () => base, pull, `authority:${before}`));
+            }
+          },
+        });
       }
     });
 
@@ -179,41 +245,81 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         (seen.cancels.length + seen.editedComments.length > 0 ? { name: "approve-cancel" as const } : null);
       if (command === null) return;
       const repo = { owner: repository.owner.login, repo: repository.name };
-      hardenClient(context.octokit, appOptions.github);
-      await handleOnce(context, `${repository.full_name}#${issue.number}`, async () => {
-        let pull: PullRequestTarget | undefined;
-        if (issue.pull_request !== undefined) {
-          const { data } = await context.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-            ...repo,
-            pull_number: issue.number,
-          });
-          pull = target(data, repository);
-        }
-        const base = await deps(context);
-        const reconcile = () =>
-          queue.run(`${repository.full_name}:reconcile`, () =>
-            reconcileDefaultBranch(
-              { ...base, botKey: loadBotKey },
-              { repo, defaultBranch: repository.default_branch },
-            ),
+      const defaultBranch = repository.default_branch;
+      acceptDelivery(context, {
+        key: `${repository.full_name}#${issue.number}`,
+        label: `answer ${command.name} on ${repository.full_name}#${issue.number}`,
+        run: async () => {
+          const base = await depsOf(context.octokit, context.log);
+          let pull: PullRequestTarget | undefined;
+          if (issue.pull_request !== undefined) {
+            const { data } = await base.octokit.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+              ...repo,
+              pull_number: issue.number,
+            });
+            pull = target(data, repository);
+          }
+          // the command's reconcile runs in turn with the branch's other reconciles
+          const reconcile = () =>
+            work.runNow(`${repository.full_name}:reconcile`, `reconcile ${repository.full_name}`, () =>
+              reconcileDefaultBranch({ ...base, botKey: loadBotKey }, { repo, defaultBranch }),
+            );
+          await answerCommentCommand(
+            {
+              ...base,
+              reconcile,
+              rotate: (cluster) => rotateCluster(base, { repo, defaultBranch }, cluster),
+              provision: (cluster) => provisionCluster(base, { repo, defaultBranch }, cluster),
+            },
+            { repo, issueNumber: issue.number, defaultBranch, pull },
+            { id: comment.id, login: comment.user?.login ?? "ghost", action },
+            command,
+            seen,
           );
-        await answerCommentCommand(
-          {
-            ...base,
-            reconcile,
-            rotate: (cluster) =>
-              rotateCluster(base, { repo, defaultBranch: repository.default_branch }, cluster),
-            provision: (cluster) =>
-              provisionCluster(base, { repo, defaultBranch: repository.default_branch }, cluster),
-          },
-          { repo, issueNumber: issue.number, defaultBranch: repository.default_branch, pull },
-          { id: comment.id, login: comment.user?.login ?? "ghost", action },
-          command,
-          seen,
-        );
+        },
       });
     });
+
+    if (appOptions.sweep !== undefined) {
+      scheduleSweep(appOptions.sweep, app.log, async () => {
+        // every default branch the app is installed on, from GitHub: nothing remembered in memory
+        const appOctokit = hardenClient(await app.auth(), appOptions.github);
+        const installations = await appOctokit.paginate("GET /app/installations", { per_page: 100 });
+        for (const installation of installations) {
+          const octokit = await app.auth(installation.id);
+          const repositories = await hardenClient(octokit, appOptions.github).paginate(
+            "GET /installation/repositories",
+            { per_page: 100 },
+          );
+          for (const repository of repositories) {
+            if (repository.archived) continue;
+            work.accept(reconciliation(() => depsOf(octokit, app.log), repository, undefined));
+          }
+        }
+      });
+    }
   };
+}
+
+/**
+ * Reconcile every default branch now and then: a reconcile that failed for good (GitHub down
+ * longer than the retries), or was lost with a crashed process, is done at the next sweep.
+ */
+function scheduleSweep(
+  sweep: { everyMs: number; firstAfterMs?: number; signal?: AbortSignal },
+  log: Probot["log"],
+  run: () => Promise<void>,
+): void {
+  const tick = () => {
+    if (sweep.signal?.aborted) return;
+    log.info("sweep: reconciling every default branch");
+    run()
+      .catch((cause: unknown) => log.error({ err: cause }, "sweep failed; trying again at the next"))
+      .finally(() => {
+        if (!sweep.signal?.aborted) setTimeout(tick, sweep.everyMs).unref();
+      });
+  };
+  setTimeout(tick, sweep.firstAfterMs ?? Math.min(sweep.everyMs, 60_000)).unref();
 }
 
 export default createKawsBot();

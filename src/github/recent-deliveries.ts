@@ -8,6 +8,10 @@ export class RecentDeliveries {
     return this.ids.has(id);
   }
 
+  delete(id: string): void {
+    this.ids.delete(id);
+  }
+
   add(id: string): void {
     this.ids.add(id);
     if (this.ids.size > this.limit) this.ids.delete(this.ids.values().next().value as string);

@@ -138,6 +138,27 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       },
     ],
     ["GET", /^\/app$/, () => [200, { ...BOT_APP, name: "kaws-bot" }]],
+    // the app is installed once, on this one repository
+    ["GET", /^\/app\/installations(\?|$)/, () => [200, [{ id: 4242, account: { login: repo.owner } }]]],
+    [
+      "GET",
+      /^\/installation\/repositories(\?|$)/,
+      () => [
+        200,
+        {
+          total_count: 1,
+          repositories: [
+            {
+              name: repo.name,
+              full_name: `${repo.owner}/${repo.name}`,
+              owner: { login: repo.owner },
+              default_branch: "main",
+              archived: false,
+            },
+          ],
+        },
+      ],
+    ],
     [
       "GET",
       new RegExp(`^${base}/compare/([^.?]+)\\.\\.\\.([^?]+)`),

@@ -6,6 +6,10 @@ import { pino } from "pino";
 import { Writable } from "node:stream";
 import { createKawsBot } from "../../src/app.js";
 import type { HardeningOptions } from "../../src/github/harden-client.js";
+import { WorkQueue } from "../../src/github/work-queue.js";
+
+/** Failed work is tried again after these waits in tests (the bot waits seconds). */
+export const TEST_RETRY_DELAYS_MS = [20, 40, 80];
 
 /** The GitHub App's own key for tests: made in memory at test time, never written anywhere. */
 export const APP_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -31,8 +35,13 @@ export function captureLogs(level = "debug") {
   return { log: pino({ level }, stream), lines };
 }
 
+/**
+ * The app in a Probot without a server. A delivery is answered as soon as its work is queued, so
+ * `receive` here also waits until the work (and its retries) is done, as a test means it.
+ */
 export async function testProbot(options: { now?: () => Date; logLevel?: string } = {}) {
   const { log, lines } = captureLogs(options.logLevel);
+  const work = new WorkQueue({ log, retryDelaysMs: TEST_RETRY_DELAYS_MS });
   const probot = new Probot({
     appId: 123,
     privateKey: APP_PRIVATE_KEY,
@@ -40,8 +49,13 @@ export async function testProbot(options: { now?: () => Date; logLevel?: string 
     Octokit: TestOctokit,
     log,
   });
-  await probot.load(createKawsBot({ now: options.now }));
-  return { probot, logs: lines };
+  await probot.load(createKawsBot({ now: options.now, work }));
+  const receive = probot.receive.bind(probot);
+  probot.receive = async (event) => {
+    await receive(event);
+    await work.idle();
+  };
+  return { probot, logs: lines, work };
 }
 
 export function pullRequestPayload(overrides: {
@@ -87,10 +101,15 @@ export async function startWebhookServer(
     logLevel?: string;
     botKey?: string;
     github?: HardeningOptions;
+    /** How much work the app's queue holds before it refuses deliveries. */
+    capacity?: number;
+    sweepEveryMs?: number;
   } = {},
 ) {
   const secret = options.secret ?? "test-webhook-secret";
   const { log, lines } = captureLogs(options.logLevel ?? "debug");
+  const work = new WorkQueue({ log, capacity: options.capacity, retryDelaysMs: TEST_RETRY_DELAYS_MS });
+  const sweeping = new AbortController();
   const server = new Server({
     Probot: Probot.defaults({
       appId: 123,
@@ -104,10 +123,22 @@ export async function startWebhookServer(
     port: await freePort(),
     log,
   });
-  await server.load(createKawsBot({ now: options.now, botKey: options.botKey, github: options.github }));
+  await server.load(
+    createKawsBot({
+      now: options.now,
+      botKey: options.botKey,
+      github: options.github,
+      work,
+      sweep:
+        options.sweepEveryMs === undefined
+          ? undefined
+          : { everyMs: options.sweepEveryMs, firstAfterMs: options.sweepEveryMs, signal: sweeping.signal },
+    }),
+  );
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
+  /** Send a signed delivery; its answer comes as soon as the work is queued. */
+  const send = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
     const body = JSON.stringify(payload);
     const response = await fetch(`${url}/api/github/webhooks`, {
       method: "POST",
@@ -124,7 +155,18 @@ export async function startWebhookServer(
     await response.text();
     return response.status;
   };
-  return { url, deliver, logs: lines, stop: () => server.stop() };
+  /** Send a signed delivery and wait until its work (and any retry) is done. */
+  const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
+    const status = await send(event, payload, delivery, signWith);
+    await work.idle();
+    return status;
+  };
+  const stop = async () => {
+    sweeping.abort();
+    work.close();
+    await server.stop();
+  };
+  return { url, send, deliver, work, logs: lines, stop };
 }
 
 /** A `pull_request_review` delivery, shaped as GitHub sends it. */

@@ -28,7 +28,7 @@ it("waits as GitHub asks and writes again when a write meets a secondary rate li
   }
 });
 
-it("gives up on a GitHub request that never answers, and the next delivery does the work", async () => {
+it("answers at once, gives up on a GitHub request that never answers, and tries the work again", async () => {
   // a real HTTP fake on 127.0.0.1: a socket that never answers, which only a timeout ends
   const repoObjects = new FakeRepo();
   const baseSha = repoObjects.commit(repo().files);
@@ -42,16 +42,57 @@ it("gives up on a GitHub request that never answers, and the next delivery does 
   const server = await startWebhookServer({
     baseUrl: fake.url,
     github: { timeoutMs: 300 },
-    logLevel: "silent",
+    logLevel: "warn",
   });
   try {
     fake.api.hangNext("GET", /\/pulls\/7\/reviews/);
     const pull = pullRequestPayload({ headSha, baseSha, author: "erin" });
     const started = performance.now();
-    expect(await server.deliver("pull_request", pull, "d1")).toBe(504); // "GitHub did not answer": an error, not a hang
-    expect(performance.now() - started).toBeLessThan(5_000);
-    expect(fake.api.checkRuns).toHaveLength(0);
-    expect(await server.deliver("pull_request", { ...pull, action: "reopened" }, "d2")).toBe(200);
+    expect(await server.send("pull_request", pull, "d1")).toBe(200); // queued: GitHub's wait is not ours
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await server.work.idle();
+    expect(performance.now() - started).toBeLessThan(5_000); // the hung call timed out: no hang
+    expect(fake.api.checkRuns).toHaveLength(1);
+    expect(fake.api.checkRuns[0]!.conclusion).toBe("action_required");
+    expect(server.logs.map((l) => l.msg)).toContain("work failed; trying again");
+  } finally {
+    await server.stop();
+    fake.server.closeAllConnections();
+    await new Promise((resolve) => fake.server.close(resolve));
+  }
+});
+
+it("refuses deliveries with 503 while its queue is full, says so on /healthz, and takes them again after", async () => {
+  const repoObjects = new FakeRepo();
+  const baseSha = repoObjects.commit(repo().files);
+  const headSha = repoObjects.commit({ ...repo().files, ...erinRequest(ids()) });
+  const fake = await startFakeGitHubServer({
+    repo: repoObjects,
+    defaultSha: baseSha,
+    mergeBaseSha: baseSha,
+    gpgKeys: { erin: [registeredKey(ids().mallory)] },
+  });
+  const server = await startWebhookServer({
+    baseUrl: fake.url,
+    github: { timeoutMs: 500 },
+    capacity: 1,
+    logLevel: "warn",
+  });
+  const health = async () => {
+    const response = await fetch(`${server.url}/healthz`, { headers: { connection: "close" } });
+    return { status: response.status, body: (await response.json()) as { status: string } };
+  };
+  try {
+    fake.api.hangNext("GET", /\/pulls\/7\/reviews/); // the first delivery's work holds the one place
+    const pull = pullRequestPayload({ headSha, baseSha, author: "erin" });
+    expect(await server.send("pull_request", pull, "d1")).toBe(200);
+    expect(await server.send("pull_request", { ...pull, action: "reopened" }, "d2")).toBe(503);
+    expect(await health()).toMatchObject({ status: 503, body: { status: "saturated" } });
+    expect(server.logs.map((l) => l.msg)).toContain("work queue full: refusing a delivery");
+    await server.work.idle();
+    expect(await health()).toMatchObject({ status: 200, body: { status: "ok" } });
+    expect(await server.send("pull_request", { ...pull, action: "reopened" }, "d2")).toBe(200); // GitHub's redelivery
+    await server.work.idle();
     expect(fake.api.checkRuns.at(-1)?.conclusion).toBe("action_required");
   } finally {
     await server.stop();

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { useRepo } from "../helpers/use-repo.js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { readCertificate } from "../../src/core/pki/read-certificate.js";
 import { type Files } from "../helpers/build-repo.js";
 import { makeCsr, opensslVerify } from "../helpers/openssl.js";
@@ -30,7 +30,9 @@ async function flow(
     protectedBranch?: boolean;
     merge?: "squash" | "merge" | "rebase";
     beforePush?: (github: ReturnType<typeof pullRequestFixture>["github"]) => void;
-    pushStatus?: number;
+    /** The bot was down when GitHub delivered the push: it never arrives. */
+    pushLost?: boolean;
+    sweepEveryMs?: number;
   } = {},
 ) {
   const request = erinRequest();
@@ -42,7 +44,11 @@ async function flow(
     { protectedBranch: options.protectedBranch },
   );
   // the real clock: openssl checks the issued certificate's dates against it
-  const server = await startWebhookServer({ now: () => new Date(), botKey: idsOf().bot.exportSecret() });
+  const server = await startWebhookServer({
+    now: () => new Date(),
+    botKey: idsOf().bot.exportSecret(),
+    sweepEveryMs: options.sweepEveryMs,
+  });
   const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
   let n = 0;
   const deliver = async (event: string, payload: unknown, status = 200) =>
@@ -87,7 +93,7 @@ async function flow(
     commits: [{ id: squash, added: ERIN }],
   });
   options.beforePush?.(fixture.github);
-  await deliver("push", push, options.pushStatus);
+  if (!options.pushLost) await deliver("push", push);
   return { ...fixture, server, squash, push, deliver, pull, checkBeforeMerge };
 }
 
@@ -163,14 +169,33 @@ describe("signing on merge", () => {
     }
   });
 
-  it("leaves nothing half-done when GitHub fails mid-way, and the next push finishes the job", async () => {
+  it("tries again when GitHub fails mid-way, and lands ONE commit", async () => {
     const f = await flow({
-      pushStatus: 502,
       beforePush: (github) => github.failNext("PATCH", /\/git\/refs\/heads\/main$/),
     });
     try {
+      const landed = f.repo.required(f.github.refs.get("heads/main")!);
+      expect(landed.parents).toEqual([f.squash]);
+      expect(landed.files.has("clusters/prod/admins/erin.pem")).toBe(true);
+      expect(f.server.logs.some((l) => l.msg === "work failed; trying again")).toBe(true);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("leaves nothing half-done when GitHub fails longer than the retries, and the next push finishes the job", async () => {
+    const f = await flow({
+      // the first attempt and each of the three retries
+      beforePush: (github) => {
+        for (let i = 0; i < 4; i++) github.failNext("PATCH", /\/git\/refs\/heads\/main$/);
+      },
+    });
+    try {
       expect(f.github.refs.get("heads/main")).toBe(f.squash); // the branch did not move: no partial state
-      await f.deliver("push", f.push);
+      expect(f.server.logs.some((l) => String(l.msg).startsWith("work failed; it is not tried again"))).toBe(
+        true,
+      );
+      await f.deliver("push", f.push); // GitHub's redelivery is not taken for a duplicate: it failed
       const landed = f.repo.required(f.github.refs.get("heads/main")!);
       expect(landed.parents).toEqual([f.squash]);
       expect(landed.files.has("clusters/prod/admins/erin.pem")).toBe(true);
@@ -181,20 +206,40 @@ describe("signing on merge", () => {
 
   it("announces exactly once after a crash between the ref update and the reply", async () => {
     const f = await flow({
-      pushStatus: 502, // Probot answers with the error's status
-      // the certificate commit lands, then the bot dies before it can reply on the pull request
-      beforePush: (github) => github.failNext("POST", /\/issues\/7\/comments$/),
+      // the certificate commit lands, then every reply fails, as if the bot died there each time
+      beforePush: (github) => {
+        for (let i = 0; i < 4; i++) github.failNext("POST", /\/issues\/7\/comments$/);
+      },
     });
     try {
-      expect(botCommits(f)).toHaveLength(1);
       const replies = () =>
         f.github.comments.filter((c) => c.issue === 7 && c.body.includes("Issued on the default branch"));
+      expect(botCommits(f)).toHaveLength(1); // each retry found the certificate issued
       expect(replies()).toHaveLength(0);
       await f.deliver("push", f.push); // GitHub redelivers (or any later push, or /kaws reencrypt)
       await f.deliver("push", f.push);
       expect(botCommits(f)).toHaveLength(1);
       expect(replies()).toHaveLength(1);
       expect(replies()[0]!.body).toMatch(/SHA-256 fingerprint `[0-9A-F]{64}`, valid until \d{4}-\d{2}-\d{2}/);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("lands a merge whose push was lost at the next sweep of the default branch, and announces it once", async () => {
+    const f = await flow({ pushLost: true, sweepEveryMs: 150 });
+    try {
+      const replies = () =>
+        f.github.comments.filter((c) => c.issue === 7 && c.body.includes("Issued on the default branch"));
+      await vi.waitFor(() => expect(replies()).toHaveLength(1), { timeout: 10_000, interval: 50 });
+      await f.server.work.idle();
+      expect(botCommits(f)).toHaveLength(1);
+      expect(f.repo.required(f.github.refs.get("heads/main")!).parents).toEqual([f.squash]);
+      expect(f.server.logs.map((l) => l.msg)).toContain("sweep: reconciling every default branch");
+      await new Promise((resolve) => setTimeout(resolve, 400)); // more sweeps find nothing to do
+      await f.server.work.idle();
+      expect(botCommits(f)).toHaveLength(1);
+      expect(replies()).toHaveLength(1);
     } finally {
       await f.server.stop();
     }
