@@ -95,6 +95,9 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     headers?: Record<string, string>;
   }[] = [];
   const hangs: { method: string; pattern: RegExp }[] = [];
+  /** Where the bot "dies": from then on nothing it sends lands, until `revive`. */
+  let crash: { method: string; pattern: RegExp; when: "before" | "after" } | undefined;
+  let dead = false;
   const issueEvents: { issue: number; event: string; created_at: string }[] = [];
   /** The GitHub user each commit is linked to, for those the app wrote. */
   const authors = new Map<string, string>();
@@ -487,6 +490,18 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   function handle(method: string, rawPath: string, body: unknown): Reply | typeof HANG {
     const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
     calls.push({ method, path, body });
+    if (dead) return [502, { message: "the bot is dead (injected crash): nothing it sends lands" }];
+    const crashes = crash !== undefined && crash.method === method && crash.pattern.test(path);
+    if (crashes && crash!.when === "before") {
+      dead = true;
+      return [502, { message: "the bot died before this request landed (injected crash)" }];
+    }
+    const reply = answer(method, path, body);
+    if (crashes) dead = true; // it landed; the bot dies before it hears the answer
+    return crashes ? [502, { message: "the bot died after this request landed (injected crash)" }] : reply;
+  }
+
+  function answer(method: string, path: string, body: unknown): Reply | typeof HANG {
     const hang = hangs.findIndex((h) => h.method === method && h.pattern.test(path));
     if (hang !== -1) {
       hangs.splice(hang, 1);
@@ -525,6 +540,22 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       headers?: Record<string, string>,
     ) {
       faults.push({ method, pattern, status, message, headers });
+    },
+    /**
+     * The bot process dies at the first matching request, before it lands or just after: from then
+     * on nothing the bot sends lands (each request fails), as if it were gone, until `revive`.
+     */
+    crashAt(method: string, pattern: RegExp, when: "before" | "after") {
+      crash = { method, pattern, when };
+    },
+    /** A new bot process: requests land again. */
+    revive() {
+      crash = undefined;
+      dead = false;
+    },
+    /** Whether the injected crash happened. */
+    get crashed() {
+      return dead;
     },
     /** The next matching request is never answered. */
     hangNext(method: string, pattern: RegExp) {

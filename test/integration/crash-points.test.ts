@@ -1,0 +1,191 @@
+import nock from "nock";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
+import { makeCsr } from "../helpers/openssl.js";
+import { pullRequestPayload, pushPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
+import { useRepo } from "../helpers/use-repo.js";
+
+const { ids, repo: built } = useRepo();
+afterEach(() => nock.cleanAll());
+
+const minutes = (n: number) => new Date(built().now.getTime() + n * 60_000);
+
+/**
+ * Erin's approved request (#7) is merged together with a new cluster: the reconcile writes ONE
+ * commit (her certificate and the cluster's PKI), moves the branch, replies on #7, and dispatches
+ * provisioning of the new cluster after its commit status. The bot process dies at one point of
+ * that, a new process gets GitHub's redelivery of the push, and the end must be that of one run.
+ */
+async function mergedRequestAndCluster() {
+  const { csr } = makeCsr("/CN=erin/O=developers");
+  const request: Files = {
+    "pubkeys/erin.asc": ids().mallory.exportPublic(),
+    "clusters/prod/admins/erin.csr": csr,
+    "clusters/prod/admins/erin.csr.asc": ids().mallory.detachSign(csr),
+  };
+  const fixture = pullRequestFixture(
+    built().files,
+    { files: request },
+    { erin: [registeredKey(ids().mallory)] },
+  );
+  const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
+  const first = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+  try {
+    expect(await first.deliver("pull_request", pull, "opened")).toBe(200);
+    fixture.github.addReview(7, "dave", "APPROVED", fixture.headSha, minutes(5));
+    const review = reviewPayload({
+      pull,
+      reviewer: "dave",
+      state: "approved",
+      commitId: fixture.headSha,
+      at: minutes(5),
+    });
+    expect(await first.deliver("pull_request_review", review, "review")).toBe(200);
+  } finally {
+    await first.stop();
+  }
+  const squash = fixture.repo.commit(
+    { ...built().files, ...request, "clusters/staging/cluster.yml": CLUSTER_YML },
+    {},
+    [fixture.baseSha],
+    "Add erin and staging (#7)",
+  );
+  fixture.github.refs.set("heads/main", squash);
+  fixture.github.setCommitPulls(squash, [
+    {
+      number: 7,
+      merged_at: minutes(10).toISOString(),
+      base: { ref: "main", sha: fixture.baseSha },
+      head: { sha: fixture.headSha },
+      user: { login: "erin" },
+      html_url: pull.pull_request.html_url,
+    },
+  ]);
+  const push = pushPayload({
+    pull,
+    before: fixture.baseSha,
+    after: squash,
+    commits: [{ id: squash, added: [...Object.keys(request), "clusters/staging/cluster.yml"] }],
+  });
+  return { ...fixture, squash, push };
+}
+
+const CRASH_POINTS: [string, string, RegExp, "before" | "after"][] = [
+  ["before the commit is written", "POST", /\/git\/commits$/, "before"],
+  ["after the commit, before the branch moves", "PATCH", /\/git\/refs\/heads\/main$/, "before"],
+  ["after the branch moved, before the reply", "PATCH", /\/git\/refs\/heads\/main$/, "after"],
+  ["after the reply, before the status", "POST", /\/issues\/7\/comments$/, "after"],
+  ["after the dispatch", "POST", /\/actions\/workflows\/provision\.yml\/dispatches$/, "after"],
+];
+
+describe("a bot process killed mid-reconcile, then GitHub's redelivery to a new process", () => {
+  it.each(CRASH_POINTS)(
+    "killed %s: one commit, one reply, one dispatch",
+    async (_point, method, at, when) => {
+      const f = await mergedRequestAndCluster();
+      f.github.crashAt(method, at, when);
+      const dying = await startWebhookServer({
+        now: () => new Date(),
+        botKey: ids().bot.exportSecret(),
+        logLevel: "silent",
+      });
+      try {
+        await dying.deliver("push", f.push, "push-1");
+        expect(f.github.crashed).toBe(true);
+      } finally {
+        await dying.stop();
+      }
+      f.github.revive();
+      const next = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+      try {
+        expect(await next.deliver("push", f.push, "push-1")).toBe(200); // the same delivery, redelivered
+        expect(await next.deliver("push", f.push, "push-1")).toBe(200); // and once more: nothing to do
+      } finally {
+        await next.stop();
+      }
+
+      const tip = f.github.refs.get("heads/main")!;
+      const landed = f.repo.required(tip);
+      expect(landed.parents).toEqual([f.squash]); // exactly one bot commit on the branch
+      expect(landed.files.has("clusters/prod/admins/erin.pem")).toBe(true);
+      expect(landed.files.has("clusters/staging/ca.pem")).toBe(true);
+      const replies = f.github.comments.filter(
+        (c) => c.issue === 7 && c.body.includes("Issued on the default branch"),
+      );
+      expect(replies).toHaveLength(1);
+      expect(f.github.dispatches).toEqual([
+        { workflow: "provision.yml", ref: "main", inputs: { cluster: "staging", ref: tip } },
+      ]);
+      expect(f.github.statuses.filter((s) => s.context === "kaws/provision/staging")).toEqual([
+        expect.objectContaining({ sha: tip, state: "pending" }),
+      ]);
+    },
+  );
+
+  it("killed after the status, before the dispatch: never dispatched twice, and the status says so", async () => {
+    const f = await mergedRequestAndCluster();
+    f.github.crashAt("POST", /\/dispatches$/, "before");
+    const dying = await startWebhookServer({
+      now: () => new Date(),
+      botKey: ids().bot.exportSecret(),
+      logLevel: "silent",
+    });
+    try {
+      await dying.deliver("push", f.push, "push-1");
+    } finally {
+      await dying.stop();
+    }
+    f.github.revive();
+    const next = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+    try {
+      expect(await next.deliver("push", f.push, "push-1")).toBe(200);
+    } finally {
+      await next.stop();
+    }
+    const tip = f.github.refs.get("heads/main")!;
+    expect(f.repo.required(tip).parents).toEqual([f.squash]);
+    // at most once: the pending status stands for a dispatch the bot cannot prove did not happen
+    expect(f.github.dispatches).toEqual([]);
+    expect(f.github.statuses.filter((s) => s.context === "kaws/provision/staging")).toEqual([
+      expect.objectContaining({ sha: tip, state: "pending", description: "provisioning staging dispatched" }),
+    ]);
+  });
+});
+
+describe("GitHub failing for a while, the same process", () => {
+  it("ends with one commit, one reply, one dispatch through 5xx bursts and secondary rate limits", async () => {
+    const f = await mergedRequestAndCluster();
+    const server = await startWebhookServer({
+      now: () => new Date(),
+      botKey: ids().bot.exportSecret(),
+      github: { sleep: async () => undefined },
+      logLevel: "error",
+    });
+    try {
+      // a secondary rate limit at every step (each waited out in place), and a 5xx at three of
+      // them (each fails the attempt: the work is tried again from the branch as it is)
+      const steps = [
+        ["GET", /\/git\/trees\//, true],
+        ["POST", /\/git\/commits$/, false],
+        ["PATCH", /\/git\/refs\/heads\/main$/, true],
+        ["POST", /\/issues\/7\/comments$/, false],
+        ["POST", /\/statuses\//, false],
+        ["POST", /\/dispatches$/, true],
+      ] as const;
+      for (const [method, path, burst] of steps) {
+        f.github.failNext(method, path, 403, "You have exceeded a secondary rate limit.", {
+          "retry-after": "1",
+        });
+        if (burst) f.github.failNext(method, path, 502);
+      }
+      expect(await server.deliver("push", f.push, "push-1")).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    const tip = f.github.refs.get("heads/main")!;
+    expect(f.repo.required(tip).parents).toEqual([f.squash]);
+    expect(f.github.comments.filter((c) => c.issue === 7 && c.body.includes("Issued on"))).toHaveLength(1);
+    expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "staging", ref: tip }]);
+  });
+});
