@@ -1,4 +1,6 @@
 import { lstat, readFile } from "node:fs/promises";
+import { findSecretMaterial } from "../core/openpgp/find-secret-material.js";
+import { isManagedPath } from "../core/tree/classify-path.js";
 import { createRepoTree, GIT_MODE, type RepoTree, type TreeEntry } from "../core/tree/repo-tree.js";
 import { CliError } from "./cli-error.js";
 import { MAX_READ_BYTES } from "./read-git-tree.js";
@@ -80,6 +82,10 @@ async function readEntry(repo: string, raw: Buffer): Promise<TreeEntry | null> {
   if (info.isDirectory()) return { path, mode: GIT_MODE.submodule, size: 0, badPathEncoding: flag };
   if (!info.isFile()) return { path, mode: GIT_MODE.special, size: 0, badPathEncoding: flag };
   const mode = info.mode & 0o111 ? GIT_MODE.executable : GIT_MODE.file;
-  const bytes = info.size <= MAX_READ_BYTES ? new Uint8Array(await readFile(full)) : undefined;
-  return { path, mode, size: info.size, bytes, badPathEncoding: flag };
+  if (info.size > MAX_READ_BYTES) return { path, mode, size: info.size, badPathEncoding: flag };
+  const bytes = await readFile(full);
+  // only managed files are kept; any other is scanned for private keys now and let go
+  if (!isManagedPath(path))
+    return { path, mode, size: info.size, secrets: findSecretMaterial(bytes), badPathEncoding: flag };
+  return { path, mode, size: info.size, bytes: new Uint8Array(bytes), badPathEncoding: flag };
 }

@@ -1,3 +1,5 @@
+import type { SecretBlock } from "../openpgp/find-secret-material.js";
+
 /** Git file modes that matter to the rules. Only regular blobs are allowed in managed folders. */
 export const GIT_MODE = {
   file: "100644",
@@ -20,6 +22,11 @@ export interface TreeEntry {
   readonly oid?: string;
   /** True when the path's raw bytes were not valid UTF-8 (the path holds a lossy decoding). */
   readonly badPathEncoding?: boolean;
+  /**
+   * For a file read but not kept (not managed: a reader of a big repository keeps only what the
+   * rules read), the private keys found in it as it was read.
+   */
+  readonly secrets?: readonly SecretBlock[];
 }
 
 /** A repository snapshot: path → entry. Paths use "/" and have no leading slash. */

@@ -51,16 +51,15 @@ export function checkTreeFiles(tree: RepoTree): Finding[] {
         );
       }
     }
-    if (entry.bytes !== undefined) {
-      for (const block of findSecretMaterial(entry.bytes)) {
-        findings.push(
-          error(
-            "secret.private-key",
-            entry.path,
-            `an unencrypted ${block.kind} block is committed (line ${block.line}): remove it from the history and rotate that key`,
-          ),
-        );
-      }
+    const blocks = entry.bytes !== undefined ? findSecretMaterial(entry.bytes) : (entry.secrets ?? []);
+    for (const block of blocks) {
+      findings.push(
+        error(
+          "secret.private-key",
+          entry.path,
+          `an unencrypted ${block.kind} block is committed (line ${block.line}): remove it from the history and rotate that key`,
+        ),
+      );
     }
   }
   return findings;
