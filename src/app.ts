@@ -11,6 +11,7 @@ import { seenRecord } from "./github/seen-record.js";
 import { KeyedQueue } from "./github/keyed-queue.js";
 import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
+import type { RefLockTimings } from "./github/ref-lock.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
 import {
   evaluatePullRequest,
@@ -29,6 +30,8 @@ export interface AppOptions {
   /** The bot's armored OpenPGP secret key (KAWS_BOT_KEY) and its passphrase, if any. */
   readonly botKey?: string;
   readonly botKeyPassphrase?: string;
+  /** How long replicas wait for each other's lock refs, and when one is stale (tests make them short). */
+  readonly locks?: RefLockTimings;
 }
 
 interface PullRequestLike {
@@ -81,7 +84,16 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const deps = async (context: Context): Promise<EvaluationDeps> => {
       const { login, appId } = await botIdentity();
       const octokit = hardenClient(context.octokit, appOptions.github);
-      return { octokit, log: context.log, cache, keyCache, now, botLogin: login, appId };
+      return {
+        octokit,
+        log: context.log,
+        cache,
+        keyCache,
+        now,
+        botLogin: login,
+        appId,
+        locks: appOptions.locks,
+      };
     };
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;
     const loadBotKey = () =>

@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { Writable } from "node:stream";
 import { createKawsBot } from "../../src/app.js";
 import type { HardeningOptions } from "../../src/github/harden-client.js";
+import type { RefLockTimings } from "../../src/github/ref-lock.js";
 
 /** The GitHub App's own key for tests: made in memory at test time, never written anywhere. */
 export const APP_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -87,6 +88,7 @@ export async function startWebhookServer(
     logLevel?: string;
     botKey?: string;
     github?: HardeningOptions;
+    locks?: RefLockTimings;
   } = {},
 ) {
   const secret = options.secret ?? "test-webhook-secret";
@@ -104,7 +106,9 @@ export async function startWebhookServer(
     port: await freePort(),
     log,
   });
-  await server.load(createKawsBot({ now: options.now, botKey: options.botKey, github: options.github }));
+  await server.load(
+    createKawsBot({ now: options.now, botKey: options.botKey, github: options.github, locks: options.locks }),
+  );
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
