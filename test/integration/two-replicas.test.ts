@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
 import { FakeRepo } from "../helpers/fake-repo.js";
 import { startFakeGitHubServer } from "../helpers/fake-github-server.js";
-import { pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
+import { commentPayload, pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
 import { registeredKey } from "../helpers/pull-request-fixture.js";
 import { erinRequest } from "../helpers/pull-request-scenario.js";
 import { useRepo } from "../helpers/use-repo.js";
@@ -134,6 +134,42 @@ describe("two replicas on one pull request", () => {
       expect(
         r.api.calls.filter((c) => c.method === "DELETE" && c.path.includes("/issues/comments/")),
       ).toHaveLength(1);
+    } finally {
+      await r.stop();
+    }
+  });
+});
+
+describe("two replicas provisioning one cluster", () => {
+  it("dispatch once when two maintainers ask each replica at the same moment", async () => {
+    const r = await twoReplicas();
+    try {
+      // each replica reads the commit's statuses before the other writes "pending"
+      r.api.slowDown("GET", /\/commits\/[0-9a-f]{40}\/statuses\?/, SLOW_MS);
+      const ask = (replica: 0 | 1, id: number, login: string) => {
+        const body = "/kaws provision prod";
+        r.api.addComment(44, login, body, new Date());
+        const payload = commentPayload({ pull: r.pull, id, login, body, at: new Date() });
+        const issue: Record<string, unknown> = { ...payload.issue, number: 44 };
+        delete issue.pull_request;
+        return r.replicas[replica].deliver("issue_comment", { ...payload, issue }, `c${id}`);
+      };
+      expect(await Promise.all([ask(0, 200, "dave"), ask(1, 201, "carol")])).toEqual([200, 200]);
+
+      expect(r.api.dispatches).toEqual([
+        { workflow: "provision.yml", ref: "main", inputs: { cluster: "prod", ref: r.baseSha } },
+      ]);
+      expect(r.api.statuses).toEqual([
+        expect.objectContaining({ sha: r.baseSha, context: "kaws/provision/prod", state: "pending" }),
+      ]);
+      const replies = r.api.comments.filter((c) => c.user.type === "Bot").map((c) => c.body);
+      expect(replies).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining("dispatched `provision.yml` for **prod**"),
+          expect.stringContaining("was already dispatched (its run is pending); nothing done twice"),
+        ]),
+      );
+      expect(r.api.refs.has(`kaws-bot/locks/provision-prod-${r.baseSha}`)).toBe(false);
     } finally {
       await r.stop();
     }
