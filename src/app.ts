@@ -11,6 +11,7 @@ import { seenRecord } from "./github/seen-record.js";
 import { WorkQueue, type Work } from "./github/work-queue.js";
 import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
+import type { RefLockTimings } from "./github/ref-lock.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
 import {
   evaluatePullRequest,
@@ -37,6 +38,8 @@ export interface AppOptions {
     readonly firstAfterMs?: number;
     readonly signal?: AbortSignal;
   };
+  /** How long replicas wait for each other's lock refs, and when one is stale (tests make them short). */
+  readonly locks?: RefLockTimings;
 }
 
 interface PullRequestLike {
@@ -96,6 +99,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         now,
         botLogin: login,
         appId,
+        locks: appOptions.locks,
       };
     };
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;

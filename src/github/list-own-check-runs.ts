@@ -46,3 +46,8 @@ export async function listOwnCheckRuns(
     }))
     .sort((a, b) => a.id - b.id);
 }
+
+/** The runs begun after the last force-push: only those say the bot reported this head as it is now. */
+export function runsAfterHeadBreak(runs: readonly OwnCheckRun[], headBreak: Date | null): OwnCheckRun[] {
+  return runs.filter((run) => headBreak === null || (run.startedAt?.getTime() ?? 0) > headBreak.getTime());
+}

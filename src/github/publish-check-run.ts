@@ -32,12 +32,12 @@ export async function publishCheckRun(
 ): Promise<PublishResult> {
   const headSha = pull.headSha;
   const detailsUrl = pull.htmlUrl;
-  const annotationsDigest = digest(report.annotations);
-  const externalId = `${externalIdPrefix(pull.number)}${annotationsDigest}:${digest(report)}`;
-  if (ours?.externalId === externalId) return "unchanged";
+  const externalId = externalIdOf(pull.number, report);
+  const change = checkRunChange(pull.number, report, ours);
+  if (change === "unchanged") return "unchanged";
   const output = { title: report.title, summary: report.summary };
   const batches = chunk(report.annotations, ANNOTATIONS_PER_REQUEST);
-  if (ours !== undefined && ours.externalId.split(":")[2] === annotationsDigest) {
+  if (ours !== undefined && change === "updated") {
     await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
       check_run_id: ours.id,
@@ -66,6 +66,22 @@ export async function publishCheckRun(
     });
   }
   return "created";
+}
+
+/** What publishing a report does to this app's run, before any call: nothing, an edit, or a new run. */
+export function checkRunChange(
+  pullNumber: number,
+  report: CheckRunReport,
+  ours: OwnCheckRun | undefined,
+): PublishResult {
+  if (ours?.externalId === externalIdOf(pullNumber, report)) return "unchanged";
+  return ours !== undefined && ours.externalId.split(":")[2] === digest(report.annotations)
+    ? "updated"
+    : "created";
+}
+
+function externalIdOf(pullNumber: number, report: CheckRunReport): string {
+  return `${externalIdPrefix(pullNumber)}${digest(report.annotations)}:${digest(report)}`;
 }
 
 function digest(value: unknown): string {

@@ -3,9 +3,16 @@ import type { IssueComment } from "./fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
 import type { PublishResult } from "./publish-check-run.js";
 
-/** The bot's one comment: its marker, written by a bot (nobody can plant a look-alike). */
+/** The bot's one comment: its marker, written by this app (nobody can plant a look-alike). */
 export function findStickyComment(comments: readonly IssueComment[]): IssueComment | undefined {
-  return comments.find((comment) => comment.byThisApp && comment.body.startsWith(STICKY_MARKER));
+  return findStickyComments(comments)[0];
+}
+
+/** Every sticky comment of this app, oldest (lowest id) first: more than one only when replicas raced. */
+export function findStickyComments(comments: readonly IssueComment[]): IssueComment[] {
+  return comments
+    .filter((comment) => comment.byThisApp && comment.body.startsWith(STICKY_MARKER))
+    .sort((a, b) => a.id - b.id);
 }
 
 /** Edit the one comment in place when its text changed; create it only when there is none. */

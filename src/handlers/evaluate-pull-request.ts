@@ -13,10 +13,11 @@ import type { BlobCache } from "../github/blob-cache.js";
 import { fetchGithubGpgKeys } from "../github/fetch-github-gpg-keys.js";
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
-import { listOwnCheckRuns } from "../github/list-own-check-runs.js";
+import { listOwnCheckRuns, runsAfterHeadBreak } from "../github/list-own-check-runs.js";
 import { loadPullRequestState } from "../github/load-pull-request-state.js";
-import { publishCheckRun } from "../github/publish-check-run.js";
-import { findStickyComment, upsertStickyComment } from "../github/upsert-sticky-comment.js";
+import { publishPullRequestReports } from "../github/publish-pull-request-reports.js";
+import type { RefLockTimings } from "../github/ref-lock.js";
+import { findStickyComment } from "../github/upsert-sticky-comment.js";
 import { countPullRequestApprovals } from "./count-pull-request-approvals.js";
 
 export interface PullRequestTarget {
@@ -40,6 +41,8 @@ export interface EvaluationDeps {
   readonly botLogin: string;
   /** This app's id: only its check runs are its own. */
   readonly appId: number;
+  /** How replicas wait for each other's lock refs (tests make it short). */
+  readonly locks?: RefLockTimings;
 }
 
 export interface PullRequestVerdict {
@@ -72,10 +75,7 @@ export async function evaluatePullRequest(
       ? await fetchHeadBreaks(octokit, pull.repo, pull.number)
       : [];
   const headBreak = lastHeadBreak(breaks);
-  // only a run begun after the last force-push says the bot reported this head as it is now
-  const current = ownRuns.filter(
-    (run) => headBreak === null || (run.startedAt?.getTime() ?? 0) > headBreak.getTime(),
-  );
+  const current = runsAfterHeadBreak(ownRuns, headBreak);
   const evaluation = await evaluateChange({
     base: state.base,
     head: state.head,
@@ -130,18 +130,21 @@ export async function evaluatePullRequest(
     approvals,
     record,
   });
-  const checkRun = await publishCheckRun(octokit, pull.repo, pull, report, current.at(-1));
-  let comment = "skipped";
-  if (evaluation.kind !== "none" || sticky !== undefined) {
-    const body = renderStickyComment({
-      evaluation,
-      findings,
-      bindings,
-      headSha: pull.headSha,
-      approvals,
-    });
-    comment = await upsertStickyComment(octokit, pull.repo, pull.number, sticky, body);
-  }
+  const stickyBody =
+    evaluation.kind !== "none" || sticky !== undefined
+      ? renderStickyComment({ evaluation, findings, bindings, headSha: pull.headSha, approvals })
+      : undefined;
+  const { checkRun, comment } = await publishPullRequestReports(
+    deps,
+    pull,
+    { checkRun: report, stickyBody },
+    {
+      currentRuns: current,
+      headBreak,
+      comments: discussion.comments,
+      authorityCommit: state.authorityCommit,
+    },
+  );
   log.info(
     {
       pull: pull.number,

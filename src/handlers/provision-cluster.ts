@@ -1,3 +1,4 @@
+import { isValidClusterName } from "../core/tree/classify-path.js";
 import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.js";
 import { dispatchProvisioning } from "../github/dispatch-provisioning.js";
@@ -11,6 +12,8 @@ export async function provisionCluster(
   cluster: string,
 ): Promise<string> {
   const { octokit } = deps;
+  // only a name a cluster folder can have (it also names the dispatch's lock ref)
+  if (!isValidClusterName(cluster)) return `there is no cluster \`${cluster}\` on the default branch.`;
   const sha = await fetchBranchHead(octokit, target.repo, target.defaultBranch);
   try {
     await octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
@@ -23,13 +26,18 @@ export async function provisionCluster(
   }
   const config = await fetchDefaultBranchConfig(octokit, target.repo, target.defaultBranch);
   const workflow = config?.provision.workflow ?? "provision.yml";
-  const result = await dispatchProvisioning(octokit, target.repo, {
-    workflow,
-    defaultBranch: target.defaultBranch,
-    cluster,
-    sha,
-    retryFailed: true,
-  });
+  const result = await dispatchProvisioning(
+    octokit,
+    target.repo,
+    {
+      workflow,
+      defaultBranch: target.defaultBranch,
+      cluster,
+      sha,
+      retryFailed: true,
+    },
+    deps.locks,
+  );
   deps.log.info({ cluster, sha, result: result.kind }, "provisioning on request");
   if (result.kind === "dispatched" && result.previous === "failure")
     return `the last provisioning of **${cluster}** at \`${sha.slice(0, 12)}\` failed: dispatched \`${workflow}\` again.`;

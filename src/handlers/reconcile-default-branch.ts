@@ -170,12 +170,12 @@ async function provisionChangedClusters(
     fetchTreeListing(deps.octokit, target.repo, to),
   ]);
   for (const cluster of clustersToProvision(before, after)) {
-    const result = await dispatchProvisioning(deps.octokit, target.repo, {
-      workflow,
-      defaultBranch: target.defaultBranch,
-      cluster,
-      sha: to,
-    });
+    const result = await dispatchProvisioning(
+      deps.octokit,
+      target.repo,
+      { workflow, defaultBranch: target.defaultBranch, cluster, sha: to },
+      deps.locks,
+    );
     deps.log.info(
       { cluster, sha: to, result: result.kind, reason: result.kind === "failed" ? result.reason : undefined },
       "provisioning",

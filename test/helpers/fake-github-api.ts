@@ -65,7 +65,7 @@ interface Review {
 /**
  * GitHub's REST and GraphQL APIs for one repository, as a plain function of (method, path, body),
  * with state: check runs and comments created are listed afterwards. Every call is recorded. The
- * nock adapter (tests) and the HTTP server (bench) both route through it.
+ * nock adapter and the HTTP server both route through `answer`.
  */
 export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const { repo } = options;
@@ -98,6 +98,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   /** Where the bot "dies": from then on nothing it sends lands, until `revive`. */
   let crash: { method: string; pattern: RegExp; when: "before" | "after" } | undefined;
   let dead = false;
+  const slowRoutes: { method: string; pattern: RegExp; ms: number }[] = [];
+  const interleaved: { method: string; pattern: RegExp; write: () => void }[] = [];
   const issueEvents: { issue: number; event: string; created_at: string }[] = [];
   /** The GitHub user each commit is linked to, for those the app wrote. */
   const authors = new Map<string, string>();
@@ -326,6 +328,16 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       },
     ],
     [
+      "DELETE",
+      new RegExp(`^${base}/issues/comments/(\\d+)$`),
+      (m) => {
+        const index = comments.findIndex((c) => c.id === Number(m[1]));
+        if (index === -1) return [404, { message: "Not Found" }];
+        comments.splice(index, 1);
+        return [204, ""];
+      },
+    ],
+    [
       "GET",
       new RegExp(`^${base}/contents/([^?]+)`),
       (m) => {
@@ -405,17 +417,29 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     ],
     [
       "GET",
-      new RegExp(`^${base}/git/ref/(heads/.+)$`),
-      (m) => [200, { ref: `refs/${m[1]}`, object: { sha: refs.get(m[1]!) } }],
+      new RegExp(`^${base}/git/ref/(.+)$`),
+      (m) =>
+        refs.has(m[1]!)
+          ? [200, { ref: `refs/${m[1]}`, object: { sha: refs.get(m[1]!) } }]
+          : [404, { message: "Not Found" }],
     ],
     [
       "POST",
       new RegExp(`^${base}/git/refs$`),
       (_m, body) => {
+        // creating a ref is GitHub's compare-and-set: it never moves one that exists
         const request = body as { ref: string; sha: string };
-        refs.set(request.ref.replace(/^refs\//, ""), request.sha);
+        const name = request.ref.replace(/^refs\//, "");
+        if (refs.has(name)) return [422, { message: "Reference already exists" }];
+        if (!repo.commits.has(request.sha)) return [422, { message: "Object does not exist" }];
+        refs.set(name, request.sha);
         return [201, { ref: request.ref, object: { sha: request.sha } }];
       },
+    ],
+    [
+      "DELETE",
+      new RegExp(`^${base}/git/refs/(.+)$`),
+      (m) => (refs.delete(m[1]!) ? [204, ""] : [422, { message: "Reference does not exist" }]),
     ],
     [
       "POST",
@@ -487,8 +511,11 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     return undefined;
   }
 
+  /** octokit encodes "/" inside {ref}, as GitHub accepts. */
+  const decodePath = (rawPath: string) => rawPath.replace(/%2F/gi, "/");
+
   function handle(method: string, rawPath: string, body: unknown): Reply | typeof HANG {
-    const path = rawPath.replace(/%2F/gi, "/"); // octokit encodes "/" inside {ref}, as GitHub accepts
+    const path = decodePath(rawPath);
     calls.push({ method, path, body });
     if (dead) return [502, { message: "the bot is dead (injected crash): nothing it sends lands" }];
     const crashes = crash !== undefined && crash.method === method && crash.pattern.test(path);
@@ -496,12 +523,14 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       dead = true;
       return [502, { message: "the bot died before this request landed (injected crash)" }];
     }
-    const reply = answer(method, path, body);
+    const reply = route(method, path, body);
     if (crashes) dead = true; // it landed; the bot dies before it hears the answer
     return crashes ? [502, { message: "the bot died after this request landed (injected crash)" }] : reply;
   }
 
-  function answer(method: string, path: string, body: unknown): Reply | typeof HANG {
+  function route(method: string, path: string, body: unknown): Reply | typeof HANG {
+    const other = interleaved.findIndex((w) => w.method === method && w.pattern.test(path));
+    if (other !== -1) interleaved.splice(other, 1)[0]!.write();
     const hang = hangs.findIndex((h) => h.method === method && h.pattern.test(path));
     if (hang !== -1) {
       hangs.splice(hang, 1);
@@ -521,8 +550,21 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     return [404, { message: `the fake GitHub has no route for ${method} ${path}` }];
   }
 
+  /**
+   * `handle`, answered as late as a slowed route says. The answer is what GitHub read when the
+   * request arrived: a slow listing can miss what another client wrote meanwhile.
+   */
+  async function answer(method: string, rawPath: string, body: unknown): Promise<Reply | typeof HANG> {
+    const reply = handle(method, rawPath, body);
+    const path = decodePath(rawPath);
+    const slow = slowRoutes.find((s) => s.method === method && s.pattern.test(path));
+    if (slow !== undefined) await new Promise((resolve) => setTimeout(resolve, slow.ms));
+    return reply;
+  }
+
   return {
     handle,
+    answer,
     calls,
     checkRuns,
     comments,
@@ -560,6 +602,14 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     /** The next matching request is never answered. */
     hangNext(method: string, pattern: RegExp) {
       hangs.push({ method, pattern });
+    },
+    /** Another client's write lands just before the next matching request is handled, once. */
+    meanwhile(method: string, pattern: RegExp, write: () => void) {
+      interleaved.push({ method, pattern, write });
+    },
+    /** Every matching request is answered `ms` later (see `answer`), until the test ends. */
+    slowDown(method: string, pattern: RegExp, ms: number) {
+      slowRoutes.push({ method, pattern, ms });
     },
     createdPulls,
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFakeGitHubApi, HANG, type FakeGitHubOptions } from "./fake-github-api.js";
 
-/** The fake GitHub API served over HTTP on 127.0.0.1, answering at once (for the bench). */
+/** The fake GitHub API served over HTTP on 127.0.0.1 (for the bench, and for replicas sharing one GitHub). */
 export async function startFakeGitHubServer(
   options: FakeGitHubOptions,
 ): Promise<{ url: string; api: ReturnType<typeof createFakeGitHubApi>; server: Server }> {
@@ -10,9 +10,9 @@ export async function startFakeGitHubServer(
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
+    request.on("end", async () => {
       const text = Buffer.concat(chunks).toString("utf8");
-      const reply = api.handle(
+      const reply = await api.answer(
         request.method ?? "GET",
         request.url ?? "/",
         text ? JSON.parse(text) : undefined,

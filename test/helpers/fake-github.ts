@@ -7,10 +7,11 @@ export type { RecordedCall } from "./fake-github-api.js";
 export function fakeGitHub(options: FakeGitHubOptions & { baseUrl?: string }) {
   const api = createFakeGitHubApi(options);
   const scope = nock(options.baseUrl ?? "https://api.github.com").persist();
-  for (const method of ["get", "post", "patch"] as const) {
+  for (const method of ["get", "post", "patch", "delete"] as const) {
     scope[method](/.*/).reply((uri, body, callback) => {
-      const reply = api.handle(method.toUpperCase(), uri, body);
-      if (reply !== HANG) callback(null, reply as [number, string]); // a hung GitHub never answers
+      void api.answer(method.toUpperCase(), uri, body).then((reply) => {
+        if (reply !== HANG) callback(null, reply as [number, string]); // a hung GitHub never answers
+      });
     });
   }
   return api;

@@ -10,6 +10,7 @@ import { WorkQueue } from "../../src/github/work-queue.js";
 
 /** Failed work is tried again after these waits in tests (the bot waits seconds). */
 export const TEST_RETRY_DELAYS_MS = [20, 40, 80];
+import type { RefLockTimings } from "../../src/github/ref-lock.js";
 
 /** The GitHub App's own key for tests: made in memory at test time, never written anywhere. */
 export const APP_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -104,6 +105,7 @@ export async function startWebhookServer(
     /** How much work the app's queue holds before it refuses deliveries. */
     capacity?: number;
     sweepEveryMs?: number;
+    locks?: RefLockTimings;
   } = {},
 ) {
   const secret = options.secret ?? "test-webhook-secret";
@@ -129,6 +131,7 @@ export async function startWebhookServer(
       botKey: options.botKey,
       github: options.github,
       work,
+      locks: options.locks,
       sweep:
         options.sweepEveryMs === undefined
           ? undefined
