@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { readGitTree } from "../../src/cli/read-git-tree.js";
+import { readWorkingTree } from "../../src/cli/read-working-tree.js";
 import { commitFiles } from "../helpers/build-repo.js";
 import { run } from "../helpers/run.js";
 import { useRepo } from "../helpers/use-repo.js";
@@ -89,3 +91,32 @@ it("reads a checkout of 2,000 files with only 256 file descriptors", () => {
   expect(JSON.parse(result.stdout)).toMatchObject({ ok: expect.any(Boolean) });
   expect(result.status).toBeLessThan(2);
 });
+
+it.each([
+  ["--ref HEAD", true],
+  ["the checkout", false],
+])(
+  "keeps only managed files in memory when reading %s, and still finds a private key in any other",
+  async (_how, atRef) => {
+    const dir = folder();
+    const key = run("openssl", ["genpkey", "-algorithm", "ed25519"]).toString();
+    commitFiles(dir, {
+      ...repo().files,
+      "docs/big.bin": Buffer.alloc(4 * 1024 * 1024, "generated "),
+      "deploy/notes.txt": `the old way:\n${key}`,
+    });
+    const tree = atRef ? await readGitTree(dir, "HEAD") : await readWorkingTree(dir);
+    const big = tree.get("docs/big.bin")!;
+    expect(big.size).toBe(4 * 1024 * 1024);
+    expect(big.bytes).toBeUndefined(); // scanned as it went by, not held
+    expect(tree.get("pubkeys/alice.asc")!.bytes).toBeDefined(); // what the rules read is kept
+    const result = await kaws(
+      atRef ? ["verify", "--repo", dir, "--ref", "HEAD", "--json"] : ["verify", "--repo", dir, "--json"],
+    );
+    const findings = JSON.parse(result.stdout).findings as { rule: string; path: string }[];
+    expect(findings).toContainEqual(
+      expect.objectContaining({ rule: "secret.private-key", path: "deploy/notes.txt" }),
+    );
+    expect(result.status).toBe(1);
+  },
+);
