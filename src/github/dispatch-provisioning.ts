@@ -27,13 +27,20 @@ export async function dispatchProvisioning(
     cluster: string;
     sha: string;
     targetUrl?: string;
-    /** A person asked again: a run the workflow reported as failed is dispatched once more. */
+    /**
+     * A person asked again: a run the workflow reported as failed, or a dispatch of this app the
+     * workflow never answered (no run reported "running": the bot may have died between its status
+     * and the dispatch), is dispatched once more.
+     */
     retryFailed?: boolean;
+    /** This app's login and the time: only its own "dispatched" status, old enough, counts as unanswered. */
+    botLogin?: string;
+    now?: Date;
   },
   locks?: RefLockTimings,
 ): Promise<DispatchResult> {
   const seen = await latestProvisionState(octokit, repo, input);
-  if (seen !== undefined && !wantsDispatch(seen, input)) return { kind: "already", state: seen };
+  if (seen !== undefined && !wantsDispatch(seen, input)) return { kind: "already", state: seen.state };
   return withRefLock(
     octokit,
     repo,
@@ -41,30 +48,55 @@ export async function dispatchProvisioning(
     { name: `provision-${input.cluster}-${input.sha}`, sha: input.sha },
     async () => {
       const latest = await latestProvisionState(octokit, repo, input);
-      if (latest !== undefined && !wantsDispatch(latest, input)) return { kind: "already", state: latest };
-      return dispatchNow(octokit, repo, input, latest);
+      if (latest !== undefined && !wantsDispatch(latest, input))
+        return { kind: "already", state: latest.state };
+      return dispatchNow(octokit, repo, input, latest?.unanswered ? "unanswered" : latest?.state);
     },
     locks,
   );
+}
+
+interface ProvisionState {
+  readonly state: string;
+  /** This app's own "dispatched", with no word from the workflow since. */
+  readonly unanswered: boolean;
 }
 
 /** The latest word on this cluster and commit, from the bot or from the workflow (GitHub lists newest first). */
 async function latestProvisionState(
   octokit: GitHubClient,
   repo: RepoRef,
-  input: { cluster: string; sha: string },
-): Promise<string | undefined> {
+  input: { cluster: string; sha: string; botLogin?: string; now?: Date },
+): Promise<ProvisionState | undefined> {
   const { data: statuses } = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}/statuses", {
     ...repo,
     ref: input.sha,
     per_page: 100,
   });
-  return statuses.find((status) => status.context === CONTEXT(input.cluster))?.state;
+  const latest = statuses.find((status) => status.context === CONTEXT(input.cluster));
+  if (latest === undefined) return undefined;
+  const unanswered =
+    latest.state === "pending" &&
+    latest.description === dispatchedText(input.cluster) &&
+    input.botLogin !== undefined &&
+    latest.creator?.login === input.botLogin &&
+    input.now !== undefined &&
+    input.now.getTime() - Date.parse(latest.created_at) > UNANSWERED_AFTER_MS;
+  return { state: latest.state, unanswered };
 }
 
-/** Never dispatched, or its dispatch failed, or a person asks again after a failed run. */
-function wantsDispatch(latest: string | undefined, input: { retryFailed?: boolean }): boolean {
-  return latest === undefined || latest === "error" || (latest === "failure" && input.retryFailed === true);
+/**
+ * A dispatched run says "running" within a minute or two; one silent this long never started (its
+ * run is queued behind the cluster's other runs at worst, and provisioning is safe to run again).
+ */
+const UNANSWERED_AFTER_MS = 15 * 60_000;
+
+const dispatchedText = (cluster: string) => `provisioning ${cluster} dispatched`;
+
+/** Never dispatched, or its dispatch failed, or a person asks again after a failed or unanswered run. */
+function wantsDispatch(latest: ProvisionState | undefined, input: { retryFailed?: boolean }): boolean {
+  if (latest === undefined || latest.state === "error") return true;
+  return input.retryFailed === true && (latest.state === "failure" || latest.unanswered);
 }
 
 async function dispatchNow(
@@ -74,8 +106,8 @@ async function dispatchNow(
   latest: string | undefined,
 ): Promise<DispatchResult> {
   // The status first: a crash between the two writes never dispatches twice (at worst a
-  // "pending" whose run never started; the Actions page starts it by hand).
-  await setProvisionStatus(octokit, repo, input, "pending", `provisioning ${input.cluster} dispatched`);
+  // "pending" whose run never started: `/kaws provision <cluster>` dispatches it again).
+  await setProvisionStatus(octokit, repo, input, "pending", dispatchedText(input.cluster));
   try {
     await octokit.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
       ...repo,

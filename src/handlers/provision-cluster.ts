@@ -35,10 +35,14 @@ export async function provisionCluster(
       cluster,
       sha,
       retryFailed: true,
+      botLogin: deps.botLogin,
+      now: deps.now(),
     },
     deps.locks,
   );
   deps.log.info({ cluster, sha, result: result.kind }, "provisioning on request");
+  if (result.kind === "dispatched" && result.previous === "unanswered")
+    return `the earlier dispatch for **${cluster}** at \`${sha.slice(0, 12)}\` never reported a run: dispatched \`${workflow}\` again.`;
   if (result.kind === "dispatched" && result.previous === "failure")
     return `the last provisioning of **${cluster}** at \`${sha.slice(0, 12)}\` failed: dispatched \`${workflow}\` again.`;
   if (result.kind === "dispatched")

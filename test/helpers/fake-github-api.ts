@@ -128,7 +128,13 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       "POST",
       new RegExp(`^${base}/statuses/([0-9a-f]{40})$`),
       (m, body) => {
-        const status = { sha: m[1]!, ...(body as { context: string; state: string; description: string }) };
+        // the app's token writes it: GitHub names the app's bot user as its creator
+        const status = {
+          sha: m[1]!,
+          ...(body as { context: string; state: string; description: string }),
+          creator: { login: `${BOT_APP.slug}[bot]`, type: "Bot" },
+          created_at: clock().toISOString(),
+        };
         statuses.push(status);
         return [201, status];
       },

@@ -2,7 +2,13 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
 import { makeCsr } from "../helpers/openssl.js";
-import { pullRequestPayload, pushPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
+import {
+  commentPayload,
+  pullRequestPayload,
+  pushPayload,
+  reviewPayload,
+  startWebhookServer,
+} from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
 import { useRepo } from "../helpers/use-repo.js";
 
@@ -17,7 +23,7 @@ const minutes = (n: number) => new Date(built().now.getTime() + n * 60_000);
  * provisioning of the new cluster after its commit status. The bot process dies at one point of
  * that, a new process gets GitHub's redelivery of the push, and the end must be that of one run.
  */
-async function mergedRequestAndCluster() {
+async function mergedRequestAndCluster(clock?: () => Date) {
   const { csr } = makeCsr("/CN=erin/O=developers");
   const request: Files = {
     "pubkeys/erin.asc": ids().mallory.exportPublic(),
@@ -28,6 +34,8 @@ async function mergedRequestAndCluster() {
     built().files,
     { files: request },
     { erin: [registeredKey(ids().mallory)] },
+    {},
+    { now: clock },
   );
   const pull = pullRequestPayload({ headSha: fixture.headSha, baseSha: fixture.baseSha, author: "erin" });
   const first = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
@@ -68,7 +76,7 @@ async function mergedRequestAndCluster() {
     after: squash,
     commits: [{ id: squash, added: [...Object.keys(request), "clusters/staging/cluster.yml"] }],
   });
-  return { ...fixture, squash, push };
+  return { ...fixture, squash, push, pull };
 }
 
 const CRASH_POINTS: [string, string, RegExp, "before" | "after"][] = [
@@ -123,8 +131,10 @@ describe("a bot process killed mid-reconcile, then GitHub's redelivery to a new 
     },
   );
 
-  it("killed after the status, before the dispatch: never dispatched twice, and the status says so", async () => {
-    const f = await mergedRequestAndCluster();
+  it("killed after the status, before the dispatch: never dispatched twice; `/kaws provision` dispatches it", async () => {
+    let later = 0; // how far GitHub's and the bot's clocks have moved on
+    const clock = () => new Date(Date.now() + later);
+    const f = await mergedRequestAndCluster(clock);
     f.github.crashAt("POST", /\/dispatches$/, "before");
     const dying = await startWebhookServer({
       now: () => new Date(),
@@ -137,19 +147,47 @@ describe("a bot process killed mid-reconcile, then GitHub's redelivery to a new 
       await dying.stop();
     }
     f.github.revive();
-    const next = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+    const next = await startWebhookServer({
+      now: clock,
+      botKey: ids().bot.exportSecret(),
+      locks: { pollMs: 20, staleMs: 200 }, // the dead process's lock is left behind
+    });
+    const tip = f.github.refs.get("heads/main")!;
     try {
       expect(await next.deliver("push", f.push, "push-1")).toBe(200);
+      expect(f.repo.required(tip).parents).toEqual([f.squash]);
+      // at most once: the pending status stands for a dispatch the bot cannot prove did not happen
+      expect(f.github.dispatches).toEqual([]);
+      expect(f.github.statuses.filter((s) => s.context === "kaws/provision/staging")).toEqual([
+        expect.objectContaining({
+          sha: tip,
+          state: "pending",
+          description: "provisioning staging dispatched",
+        }),
+      ]);
+      // a maintainer sees no run for a quarter of an hour and asks: the unanswered dispatch is made, once
+      const ask = async (id: number) => {
+        const body = "/kaws provision staging";
+        f.github.addComment(44, "dave", body, new Date());
+        const payload = commentPayload({ pull: f.pull, id, login: "dave", body, at: new Date() });
+        const issue: Record<string, unknown> = { ...payload.issue, number: 44 };
+        delete issue.pull_request;
+        expect(await next.deliver("issue_comment", { ...payload, issue }, `c${id}`)).toBe(200);
+      };
+      await ask(1); // too early to tell a lost dispatch from a queued run
+      expect(f.github.dispatches).toEqual([]);
+      expect(f.github.comments.at(-1)!.body).toContain("already dispatched (its run is pending)");
+      later = 16 * 60_000;
+      await ask(2);
+      expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "staging", ref: tip }]);
+      expect(f.github.comments.at(-1)!.body).toContain(
+        "never reported a run: dispatched `provision.yml` again",
+      );
+      await ask(3); // asked again before the new run reports: already dispatched
+      expect(f.github.dispatches).toHaveLength(1);
     } finally {
       await next.stop();
     }
-    const tip = f.github.refs.get("heads/main")!;
-    expect(f.repo.required(tip).parents).toEqual([f.squash]);
-    // at most once: the pending status stands for a dispatch the bot cannot prove did not happen
-    expect(f.github.dispatches).toEqual([]);
-    expect(f.github.statuses.filter((s) => s.context === "kaws/provision/staging")).toEqual([
-      expect.objectContaining({ sha: tip, state: "pending", description: "provisioning staging dispatched" }),
-    ]);
   });
 });
 
