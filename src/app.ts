@@ -18,7 +18,8 @@ import {
   type EvaluationDeps,
   type PullRequestTarget,
 } from "./handlers/evaluate-pull-request.js";
-import { healthHandler } from "./handlers/health.js";
+import { cachedProbe, healthHandler } from "./handlers/health.js";
+import { BotMetrics } from "./handlers/metrics.js";
 import { reconcileDefaultBranch } from "./handlers/reconcile-default-branch.js";
 import { provisionCluster } from "./handlers/provision-cluster.js";
 import { rotateCluster } from "./handlers/rotate-cluster.js";
@@ -79,11 +80,7 @@ function isAuthorityPath(path: string): boolean {
 export function createKawsBot(appOptions: AppOptions = {}) {
   return function kawsBot(app: Probot, options?: Partial<ApplicationFunctionOptions>): void {
     const work = appOptions.work ?? new WorkQueue({ log: app.log });
-    try {
-      options?.addHandler?.(healthHandler(() => work.stats()));
-    } catch {
-      // no HTTP server (Probot used without one, as in tests): nothing to serve
-    }
+    const metrics = new BotMetrics(() => work.stats());
     const cache = new BlobCache();
     const keyCache = new PublicKeyCache();
     const deliveries = new RecentDeliveries();
@@ -108,25 +105,88 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         ? readDecryptionKey(appOptions.botKey, appOptions.botKeyPassphrase)
         : Promise.resolve(null));
 
+    try {
+      options?.addHandler?.(
+        healthHandler({
+          queue: () => work.stats(),
+          botKeyProblem: () =>
+            loadBotKey().then(
+              () => null,
+              (cause: unknown) => (cause as Error).message,
+            ),
+          githubProblem: cachedProbe(() => githubProblem(app, appOptions.github)),
+        }),
+      );
+      options?.addHandler?.(metrics.handler());
+    } catch {
+      // no HTTP server (Probot used without one, as in tests): nothing to serve
+    }
+
     /**
      * The delivery is answered as soon as its work is queued (GitHub waits 10 s at most); each
      * delivery's work once (a redelivery while it waits or after it ran does nothing), tried again
      * when it fails on something that may pass.
      */
     const acceptDelivery = (context: Context, item: Omit<Work, "onGiveUp">) => {
+      const event = `${context.name}${"action" in context.payload ? `.${String(context.payload.action)}` : ""}`;
       if (deliveries.has(context.id)) {
         context.log.info({ delivery: context.id }, "delivery already handled");
+        metrics.delivery(event, "duplicate");
         return;
       }
-      // a delivery whose work failed for good may be redelivered by hand
-      work.accept({ ...item, onGiveUp: () => deliveries.delete(context.id) });
+      const requests = countRequests(context.octokit, metrics);
+      const repository = (context.payload as { repository?: { full_name?: string } }).repository?.full_name;
+      const fields = { delivery: context.id, event, repository };
+      let outcome: "accepted" | "joined";
+      try {
+        outcome = work.accept({
+          ...observed(item, (result, ms) => {
+            context.log.info(
+              {
+                ...fields,
+                work: item.label,
+                outcome: result,
+                durationMs: Math.round(ms),
+                apiCalls: requests(),
+              },
+              "work done",
+            );
+          }),
+          // a delivery whose work failed for good may be redelivered by hand
+          onGiveUp: () => deliveries.delete(context.id),
+        });
+      } catch (cause) {
+        metrics.delivery(event, "refused");
+        throw cause;
+      }
+      metrics.delivery(event, outcome === "joined" ? "joined" : "queued");
       deliveries.add(context.id);
     };
+
+    /** Work timed, counted and reported when it ends (each attempt). */
+    const observed = <T extends Omit<Work, "onGiveUp">>(
+      item: T,
+      report: (outcome: "done" | "failed", ms: number) => void = () => undefined,
+    ): T => ({
+      ...item,
+      run: async () => {
+        const started = performance.now();
+        let outcome: "done" | "failed" = "failed";
+        try {
+          await item.run();
+          outcome = "done";
+        } finally {
+          const ms = performance.now() - started;
+          metrics.workDone(item.label.split(" ")[0]!, outcome, ms / 1000);
+          report(outcome, ms);
+        }
+      },
+    });
 
     /** Work that follows a delivery's own: when the queue is full it is only logged (the sweep catches up). */
     const acceptOrLog = (context: Context, item: Work) => {
       try {
-        work.accept(item);
+        work.accept(observed(item));
       } catch (cause) {
         context.log.warn({ work: item.label, err: cause }, "not queued");
       }
@@ -156,10 +216,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         // a push's reconcile provisions what changed since `before`: it joins only the same push's
         coalesce: `reconcile:${before ?? "sweep"}`,
         run: async () =>
-          void (await reconcileDefaultBranch(
-            { ...(await deps()), botKey: loadBotKey },
-            { repo, defaultBranch: repository.default_branch, before },
-          )),
+          metrics.reconciled(
+            await reconcileDefaultBranch(
+              { ...(await deps()), botKey: loadBotKey },
+              { repo, defaultBranch: repository.default_branch, before },
+            ),
+          ),
       };
     };
 
@@ -231,7 +293,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
             const base = await deps();
             for (const open of await listOpenPullRequests(base.octokit, repo, repository.default_branch)) {
               const pull: PullRequestTarget = { ...open, repo, defaultBranch: repository.default_branch };
-              work.accept(evaluation(async () => base, pull, `authority:${before}`));
+              work.accept(observed(evaluation(async () => base, pull, `authority:${before}`)));
             }
           },
         });
@@ -266,7 +328,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           // the command's reconcile runs in turn with the branch's other reconciles
           const reconcile = () =>
             work.runNow(`${repository.full_name}:reconcile`, `reconcile ${repository.full_name}`, () =>
-              reconcileDefaultBranch({ ...base, botKey: loadBotKey }, { repo, defaultBranch }),
+              reconcileDefaultBranch({ ...base, botKey: loadBotKey }, { repo, defaultBranch }).then(
+                (result) => {
+                  metrics.reconciled(result);
+                  return result;
+                },
+              ),
             );
           await answerCommentCommand(
             {
@@ -297,7 +364,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           );
           for (const repository of repositories) {
             if (repository.archived) continue;
-            work.accept(reconciliation(() => depsOf(octokit, app.log), repository, undefined));
+            work.accept(observed(reconciliation(() => depsOf(octokit, app.log), repository, undefined)));
           }
         }
       });
@@ -324,6 +391,34 @@ function scheduleSweep(
       });
   };
   setTimeout(tick, sweep.firstAfterMs ?? Math.min(sweep.everyMs, 60_000)).unref();
+}
+
+/** Requests made with this client so far, counted (and GitHub's errors counted in the metrics). */
+function countRequests(octokit: Context["octokit"], metrics: BotMetrics): () => number {
+  let count = 0;
+  octokit.hook.before("request", () => void count++);
+  octokit.hook.error("request", (error) => {
+    metrics.githubError(
+      typeof (error as { status?: unknown }).status === "number" ? (error as { status: number }).status : 0,
+    );
+    throw error;
+  });
+  return () => count;
+}
+
+/** Why GitHub does not answer the app (`GET /app` with its own JWT), or null when it does. */
+async function githubProblem(app: Probot, options: HardeningOptions | undefined): Promise<string | null> {
+  try {
+    const octokit = hardenClient(await app.auth(), {
+      ...options,
+      timeoutMs: Math.min(options?.timeoutMs ?? 5_000, 5_000),
+    });
+    await octokit.request("GET /app");
+    return null;
+  } catch (cause) {
+    const status = (cause as { status?: unknown }).status;
+    return `${typeof status === "number" ? `HTTP ${status}: ` : ""}${(cause as Error).message}`;
+  }
 }
 
 export default createKawsBot();
