@@ -1,12 +1,17 @@
 import {
   createCipheriv,
   createHash,
+  createPrivateKey,
   createPublicKey,
   diffieHellman,
-  generateKeyPairSync,
+  randomBytes,
   type KeyObject,
 } from "node:crypto";
 import type * as openpgp from "openpgp";
+
+/** PKCS#8 and SPKI DER of an X25519 key, up to its 32 key bytes (RFC 8410): no JWK anywhere. */
+const PKCS8_X25519_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
+const SPKI_X25519_PREFIX = Buffer.from("302a300506032b656e032100", "hex");
 
 /** A Curve25519 (legacy ECDH, RFC 6637) encryption key, ready for node's crypto. */
 export interface EcdhRecipient {
@@ -51,10 +56,10 @@ export async function ecdhRecipient(key: openpgp.PublicKey, now: Date): Promise<
     Buffer.from("Anonymous Sender    ", "latin1"),
     fingerprint,
   ]);
-  const jwk = { kty: "OKP", crv: "X25519", x: Buffer.from(params.Q.subarray(1)).toString("base64url") };
+  const spki = Buffer.concat([SPKI_X25519_PREFIX, params.Q.subarray(1)]);
   return {
     keyId: Buffer.from(encryptionKey.getKeyID().toHex(), "hex"),
-    key: createPublicKey({ key: jwk, format: "jwk" }),
+    key: createPublicKey({ key: spki, format: "der", type: "spki" }),
     param,
     hash,
     kekBits,
@@ -79,7 +84,7 @@ export function ecdhSessionKeyPacket(
   ]);
   const pad = 8 - (message.length % 8);
   const padded = Buffer.concat([message, Buffer.alloc(pad, pad)]);
-  const ephemeral = generateKeyPairSync("x25519");
+  const ephemeral = ephemeralX25519();
   const shared = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient.key });
   const kek = createHash(recipient.hash)
     .update(Buffer.from([0, 0, 0, 1]))
@@ -89,8 +94,7 @@ export function ecdhSessionKeyPacket(
     .subarray(0, recipient.kekBits / 8);
   const wrap = createCipheriv(`id-aes${recipient.kekBits}-wrap`, kek, Buffer.from("A6A6A6A6A6A6A6A6", "hex"));
   const wrapped = Buffer.concat([wrap.update(padded), wrap.final()]);
-  const ephemeralPublic = Buffer.from(ephemeral.publicKey.export({ format: "jwk" }).x as string, "base64url");
-  const point = Buffer.concat([Buffer.from([0x40]), ephemeralPublic]);
+  const point = Buffer.concat([Buffer.from([0x40]), ephemeral.publicKey]);
   const bits = (point.length - 1) * 8 + 7; // 0x40 has 7 significant bits
   const body = Buffer.concat([
     Buffer.from([3]),
@@ -103,6 +107,23 @@ export function ecdhSessionKeyPacket(
   shared.fill(0);
   kek.fill(0);
   return Buffer.concat([Buffer.from([0xc1, ...packetLength(body.length)]), body]);
+}
+
+/**
+ * A fresh X25519 key pair from 32 random bytes (X25519 clamps them itself), its public half as raw
+ * bytes from the SPKI DER. Neither a key-generation job nor a JWK export: in Node 20, exporting a
+ * key as JWK holds the key's lock while it allocates, and a garbage collection in that window that
+ * destroys a finished key-generation job takes the same lock — the process deadlocked for good
+ * (twice in ~70,000 keys; a re-encryption makes thousands).
+ */
+function ephemeralX25519(): { privateKey: KeyObject; publicKey: Buffer } {
+  const secret = randomBytes(32);
+  const der = Buffer.concat([PKCS8_X25519_PREFIX, secret]);
+  secret.fill(0);
+  const privateKey = createPrivateKey({ key: der, format: "der", type: "pkcs8" });
+  der.fill(0);
+  const spki = createPublicKey(privateKey).export({ type: "spki", format: "der" });
+  return { privateKey, publicKey: spki.subarray(SPKI_X25519_PREFIX.length) };
 }
 
 function packetLength(length: number): number[] {
