@@ -1,16 +1,8 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { adminInstallCommand } from "./admin-install-command.js";
 import { checkAdminArguments } from "./admin-paths.js";
-import { adminRequestCommand } from "./admin-request-command.js";
-import { adminSignCommand } from "./admin-sign-command.js";
-import { botKeyCommand } from "./bot-key-command.js";
-import { checkCommand } from "./check-command.js";
-import { clusterCommand } from "./cluster-command.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
-import { provisionCommand } from "./provision-command.js";
-import { verifyCommand } from "./verify-command.js";
 
 export const USAGE = `kaws — keep the PKI of Kubernetes clusters on AWS in git, safely
 
@@ -57,7 +49,10 @@ const defaultStreams: Streams = {
   stderr: { write: (text) => void process.stderr.write(text), isTTY: process.stderr.isTTY },
 };
 
-/** Run one `kaws` command line and return its exit code. */
+/**
+ * Run one `kaws` command line and return its exit code. Each command's code is loaded when it runs:
+ * `kaws help` loads nothing heavy, and only `provision` loads the AWS SDK.
+ */
 export async function main(argv: string[], streams: Streams = defaultStreams): Promise<number> {
   const [command, ...rest] = argv;
   const now = streams.now ?? new Date();
@@ -69,6 +64,7 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
           ref: { type: "string" },
           json: { type: "boolean" },
         });
+        const { verifyCommand } = await import("./verify-command.js");
         return await verifyCommand(
           { repo: resolve(values.repo ?? "."), ref: values.ref, json: values.json === true, now },
           streams.stdout,
@@ -85,6 +81,7 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
         const { base, head, author } = values;
         if (!base || !head || !author)
           throw new CliError("kaws check needs --base REF --head REF --author LOGIN");
+        const { checkCommand } = await import("./check-command.js");
         return await checkCommand(
           { repo: resolve(values.repo ?? "."), base, head, author, json: values.json === true, now },
           streams.stdout,
@@ -99,6 +96,7 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
           throw new CliError(
             `usage: kaws cluster genpki C | kaws cluster reencrypt [C] | kaws cluster rotate C`,
           );
+        const { clusterCommand } = await import("./cluster-command.js");
         return await clusterCommand(
           sub,
           { repo: resolve(values.repo ?? "."), cluster: positionals[0], now },
@@ -118,6 +116,7 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
           (sub === "apply" && values.json)
         )
           throw new CliError("usage: kaws provision plan C [--json] | kaws provision apply C");
+        const { provisionCommand } = await import("./provision-command.js");
         return await provisionCommand(
           sub,
           {
@@ -133,6 +132,7 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
       }
       case "bot-key": {
         const { values } = parse(rest, { repo: { type: "string" }, name: { type: "string" } });
+        const { botKeyCommand } = await import("./bot-key-command.js");
         return await botKeyCommand(
           { repo: resolve(values.repo ?? "."), name: values.name ?? "kaws-bot", now },
           streams.stdout,
@@ -190,14 +190,18 @@ async function adminCommand(args: string[], streams: Streams, now: Date): Promis
         .split(",")
         .map((g) => g.trim())
         .filter(Boolean);
+      const { adminRequestCommand } = await import("./admin-request-command.js");
       return adminRequestCommand(
         { repo, cluster, login, groups, gpgKey: values["gpg-key"], keyDir: values["key-dir"] },
         streams.stdout,
       );
     }
-    case "sign":
+    case "sign": {
+      const { adminSignCommand } = await import("./admin-sign-command.js");
       return adminSignCommand({ repo, cluster, login, now }, streams.stdout);
-    case "install":
+    }
+    case "install": {
+      const { adminInstallCommand } = await import("./admin-install-command.js");
       return adminInstallCommand(
         {
           repo,
@@ -210,6 +214,7 @@ async function adminCommand(args: string[], streams: Streams, now: Date): Promis
         },
         streams.stdout,
       );
+    }
     default:
       throw new CliError(`unknown command "admin ${sub ?? ""}": run \`kaws help\``);
   }
