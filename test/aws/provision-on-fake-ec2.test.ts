@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clusterCommand } from "../../src/cli/cluster-command.js";
 import { CliError } from "../../src/cli/cli-error.js";
 import { provisionCommand } from "../../src/cli/provision-command.js";
-import { commitFiles } from "../helpers/build-repo.js";
+import { CLUSTER_YML, commitFiles } from "../helpers/build-repo.js";
 import { FakeEc2, type FakeInstance } from "../helpers/fake-ec2.js";
 import { opensslVerify } from "../helpers/openssl.js";
 import { run } from "../helpers/run.js";
@@ -211,6 +211,28 @@ describe("kaws provision on an empty account", () => {
       expect(output).not.toContain(fake.live("masters")[0]!.userData!.slice(0, 40));
     }
     expect(JSON.parse(plan.output)).toMatchObject({ cluster: "prod", problems: [] });
+  });
+});
+
+describe("IPv6 admin_cidrs", () => {
+  it("go to EC2 as IPv6 ranges, in EC2's own form, and a second plan finds no drift", async () => {
+    commitFiles(repo, {
+      "clusters/prod/cluster.yml": CLUSTER_YML.replace(
+        "admin_cidrs: [203.0.113.0/24]",
+        'admin_cidrs: [203.0.113.0/24, "2001:DB8:0:0::/48"]',
+      ),
+    });
+    const plan = await provision("plan");
+    expect(plan.output).toContain("+ allow tcp/22 from 2001:db8::/48 on kaws-prod-bastion");
+    const apply = await provision("apply");
+    expect(apply.output).toContain("done: cluster prod on EC2 matches");
+    expect(apply.code).toBe(0);
+    const bastion = [...fake.groups.values()].find((g) => g.name === "kaws-prod-bastion")!;
+    expect(bastion.ingress.map((r) => r.source).filter((source) => source.kind !== "group")).toEqual([
+      { kind: "cidr", value: "203.0.113.0/24" },
+      { kind: "ipv6", value: "2001:db8::/48" },
+    ]);
+    expect(await provision("plan")).toMatchObject({ code: 0 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
 
 /**
  * A stateful fake of the EC2 Query API on 127.0.0.1: the actions `kaws provision` uses, form-encoded
@@ -228,6 +228,15 @@ export class FakeEc2 {
         const key = (r: FakeRule) => JSON.stringify(r);
         if (action === "AuthorizeSecurityGroupIngress") {
           for (const rule of rules) {
+            if (rule.source.kind === "cidr" && isIP(rule.source.value.split("/")[0]!) !== 4)
+              throw new Ec2Fault("InvalidParameterValue", `CIDR block ${rule.source.value} is malformed`);
+            if (rule.source.kind === "ipv6") {
+              if (isIP(rule.source.value.split("/")[0]!) !== 6)
+                throw new Ec2Fault("InvalidParameterValue", `CIDR block ${rule.source.value} is malformed`);
+              // EC2 keeps an IPv6 block in its own form: lower case, zeros compressed
+              const [address, bits] = rule.source.value.split("/");
+              rule.source.value = `${new URL(`http://[${address}]`).hostname.slice(1, -1)}/${bits}`;
+            }
             if (rule.source.kind === "group" && !this.groups.has(rule.source.value))
               throw new Ec2Fault(
                 "InvalidGroup.NotFound",

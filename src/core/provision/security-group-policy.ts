@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import type { ClusterSpec } from "../config/cluster-spec.js";
 import { MACHINE_ROLES, type IngressRule, type MachineRole } from "./ingress-rule.js";
 
@@ -18,8 +19,18 @@ const tcp = (port: number, cidr: string): IngressRule => ({
   protocol: "tcp",
   fromPort: port,
   toPort: port,
-  source: { cidr },
+  source: cidrSource(cidr),
 });
+
+/**
+ * An IPv4 block goes to EC2 as `IpRanges`, an IPv6 block as `Ipv6Ranges`, in the form EC2 keeps
+ * and lists it (lower case, zeros compressed), so the drift check compares like with like.
+ */
+function cidrSource(cidr: string): IngressRule["source"] {
+  const [address = "", bits] = cidr.split("/");
+  if (isIP(address) !== 6) return { cidr };
+  return { ipv6Cidr: `${new URL(`http://[${address}]`).hostname.slice(1, -1)}/${bits}` };
+}
 
 /**
  * The documented policy (DESIGN section 7): the bastion accepts tcp/22 from `admin_cidrs` only,
