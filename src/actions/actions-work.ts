@@ -33,7 +33,7 @@ const SHA = /^[0-9a-f]{40}$/;
 
 /**
  * The work for an Actions event. `pull_request_target` is a `pull_request` delivery (the same
- * payload, run in the base branch's context). A review reaches the bot only relayed through
+ * payload, run from the default branch's workflow and code). A review reaches the bot only relayed through
  * `workflow_run` — a `pull_request_review` run uses the pull request's own copy of the workflow,
  * so it must never hold the bot's secrets — and the relay carries nothing the bot believes: it
  * only says which head to judge again, from GitHub's API.
