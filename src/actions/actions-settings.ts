@@ -16,8 +16,12 @@ export interface ActionsSettings {
   readonly apiUrl: string;
   /** The delivery id the handlers log: one per run attempt. */
   readonly deliveryId: string;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
 }
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+type LogLevel = (typeof LOG_LEVELS)[number];
+const isLogLevel = (value: string): value is LogLevel => (LOG_LEVELS as readonly string[]).includes(value);
 
 /** A missing or malformed setting: the workflow or its environment is wrong (exit code 2). */
 export class ActionsUsageError extends Error {
@@ -26,8 +30,6 @@ export class ActionsUsageError extends Error {
     this.name = "ActionsUsageError";
   }
 }
-
-const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"];
 
 /**
  * The settings, from the environment. GITHUB_TOKEN is never read: objects made with it belong to
@@ -47,7 +49,7 @@ export function actionsSettingsOf(env: Readonly<Record<string, string | undefine
   if (!owner || !repo || extra !== undefined)
     throw new ActionsUsageError(`GITHUB_REPOSITORY must be owner/name, not "${repository}"`);
   const logLevel = env.LOG_LEVEL || "info";
-  if (!LOG_LEVELS.includes(logLevel))
+  if (!isLogLevel(logLevel))
     throw new ActionsUsageError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not "${logLevel}"`);
   return {
     appId,

@@ -52,7 +52,7 @@ export async function runInActions(
     baseUrl: settings.apiUrl,
     Octokit: options.Octokit,
     log: options.log,
-    logLevel: settings.logLevel as "info",
+    logLevel: settings.logLevel,
   });
   await probot.ready();
   const log = probot.log.child({ name: "actions", event: settings.eventName, delivery: settings.deliveryId });
@@ -86,8 +86,9 @@ export async function runInActions(
     } else {
       const octokit = hardenClient(await probot.auth(installationId), options.github);
       const repository = await fetchRepository(octokit, settings);
-      if (work.kind === "reconcile") control!.reconcile(octokit, repository);
-      else control!.judgeHead(octokit, repository, work.headSha);
+      if (control === undefined) throw new Error("the app handed over no control: nothing to ask it");
+      if (work.kind === "reconcile") control.reconcile(octokit, repository);
+      else control.judgeHead(octokit, repository, work.headSha);
     }
     await queue.idle();
   } catch (error) {
