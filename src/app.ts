@@ -33,6 +33,8 @@ export interface AppOptions {
   readonly botKeyPassphrase?: string;
   /** The queue deliveries leave their work in (tests pass their own, to wait until it is done). */
   readonly work?: WorkQueue;
+  /** Given, once the app is loaded, what a run without webhooks may ask of it (GitHub Actions). */
+  readonly control?: (control: KawsBotControl) => void;
   /** Reconcile every installed repository's default branch this often; none: no sweep. */
   readonly sweep?: {
     readonly everyMs: number;
@@ -49,11 +51,22 @@ interface PullRequestLike {
   head: { sha: string };
   user: { login: string } | null;
 }
-interface RepositoryLike {
+export interface RepositoryLike {
   name: string;
   full_name: string;
   default_branch: string;
   owner: { login: string };
+}
+
+/**
+ * The app's work asked for without a webhook (src/actions: a scheduled run, a review relayed by
+ * `workflow_run`); queued like a delivery's, with the client of the repository's installation.
+ */
+export interface KawsBotControl {
+  /** Reconcile one repository's default branch, as the periodic sweep does. */
+  reconcile(octokit: Context["octokit"], repository: RepositoryLike): void;
+  /** Judge again the open pull requests into the default branch whose head is `headSha`. */
+  judgeHead(octokit: Context["octokit"], repository: RepositoryLike, headSha: string): void;
 }
 
 function target(pull: PullRequestLike, repository: RepositoryLike): PullRequestTarget {
@@ -349,6 +362,26 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           );
         },
       });
+    });
+
+    appOptions.control?.({
+      reconcile: (octokit, repository) =>
+        void work.accept(reconciliation(() => depsOf(octokit, app.log), repository, undefined)),
+      judgeHead: (octokit, repository, headSha) => {
+        const repo = { owner: repository.owner.login, repo: repository.name };
+        work.accept({
+          key: `${repository.full_name}:judge-head`,
+          label: `judge the open pull requests of ${repository.full_name} at ${headSha}`,
+          run: async () => {
+            const base = await depsOf(octokit, app.log);
+            const open = await listOpenPullRequests(base.octokit, repo, repository.default_branch);
+            for (const pull of open.filter((candidate) => candidate.headSha === headSha))
+              work.accept(
+                evaluation(async () => base, { ...pull, repo, defaultBranch: repository.default_branch }),
+              );
+          },
+        });
+      },
     });
 
     if (appOptions.sweep !== undefined) {

@@ -149,6 +149,13 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       },
     ],
     ["GET", /^\/app$/, () => [200, { ...BOT_APP, name: "kaws-bot" }]],
+    // the app's installation on this repository, as its JWT asks (a run in GitHub Actions does)
+    [
+      "GET",
+      new RegExp(`^${base}/installation$`),
+      () => [200, { id: 4242, app_id: BOT_APP.id, account: { login: repo.owner } }],
+    ],
+    ["GET", new RegExp(`^${base}(\\?|$)`), () => [200, repositoryResponse()]],
     // the app is installed once, on this one repository
     ["GET", /^\/app\/installations(\?|$)/, () => [200, [{ id: 4242, account: { login: repo.owner } }]]],
     [
@@ -158,15 +165,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         200,
         {
           total_count: 1,
-          repositories: [
-            {
-              name: repo.name,
-              full_name: `${repo.owner}/${repo.name}`,
-              owner: { login: repo.owner },
-              default_branch: "main",
-              archived: false,
-            },
-          ],
+          repositories: [repositoryResponse()],
         },
       ],
     ],
@@ -508,6 +507,17 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
           : [404, { message: "Not Found" }],
     ],
   ];
+
+  /** The repository as `GET /repos/{owner}/{repo}` describes it. */
+  function repositoryResponse() {
+    return {
+      name: repo.name,
+      full_name: `${repo.owner}/${repo.name}`,
+      owner: { login: repo.owner },
+      default_branch: "main",
+      archived: false,
+    };
+  }
 
   /** A pull request the tests set, or one GitHub associates with a merged commit. */
   function pullByNumber(number: number): unknown {
