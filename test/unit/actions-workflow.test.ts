@@ -121,7 +121,7 @@ describe(".github/workflows/kaws.yml: the bot inside GitHub Actions", () => {
     for (const step of bot.steps.slice(0, -1)) expect(JSON.stringify(step)).not.toMatch(/secrets\./);
     expect(WORKFLOWS[0]!.text).not.toMatch(/github\.token|secrets\.GITHUB_TOKEN/);
     const scripts = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).scripts;
-    expect(scripts.actions).toBe("tsx src/actions.ts");
+    expect(scripts.actions).toBe("node dist/actions.js");
   });
 
   it("runs the default branch's code at the run's own commit, keeping no credentials in the checkout", () => {

@@ -29,6 +29,7 @@ const ROUTES: [RegExp, [string, Access] | null][] = [
   [/^GET \/app\/installations$/, null],
   [/^GET \/repos\/\{owner\}\/\{repo\}\/installation$/, null],
   [/^GET \/installation\/repositories$/, ["metadata", "read"]],
+  [/^GET \/repos\/\{owner\}\/\{repo\}$/, ["metadata", "read"]],
   [/^GET \/users\/\{username\}\/gpg_keys$/, null],
   [/^GET \/orgs\/\{org\}\/teams\/\{team_slug\}\/memberships\/\{username\}$/, ["members", "read"]],
   [/^GET \/repos\/\{owner\}\/\{repo\}\/commits\/\{ref\}\/check-runs$/, ["checks", "read"]],
