@@ -56,6 +56,9 @@ export async function adminSignCommand(
   await writeFileAtomically(join(repo, clusterFile.adminCert(cluster, login)), issued.pem);
   out.write(
     `wrote ${clusterFile.adminCert(cluster, login)}: serial ${issued.serial}, SHA-256 ${issued.fingerprintSha256}, valid until ${issued.notAfter.toISOString().slice(0, 10)}\n` +
+      (issued.cappedAtCa
+        ? `it ends with the cluster's CA, sooner than admin_cert_days: rotate the cluster (kaws cluster rotate ${cluster}), then renew.\n`
+        : "") +
       "commit it with a message saying why the bot was bypassed.\n",
   );
   return 0;

@@ -61,18 +61,36 @@ async function describeIssued(
   issued: IssuedCertificateRecord,
 ): Promise<string> {
   const path = clusterFile.adminCert(issued.cluster, issued.login);
+  const read = readCertificate(await fileAt(deps, repo, commit, path));
+  if (!read.ok)
+    return `- \`${path}\` for @${issued.login} on **${issued.cluster}**: serial \`${issued.serial}\`.`;
+  const certificate = read.certificate;
+  const line = `- \`${path}\` for @${issued.login} on **${issued.cluster}**: serial \`${issued.serial}\`, SHA-256 fingerprint \`${certificate.fingerprintSha256}\`, valid until ${certificate.notAfter.toISOString().slice(0, 10)}`;
+  const caEnd = await caNotAfter(deps, repo, commit, issued.cluster);
+  return caEnd !== null && certificate.notAfter.getTime() >= caEnd.getTime()
+    ? `${line} — the end of the cluster's CA, sooner than \`admin_cert_days\`: rotate it with \`/kaws rotate ${issued.cluster}\`, then renew.`
+    : `${line}.`;
+}
+
+/** When the cluster's CA on the branch ends, or null when it cannot be read. */
+async function caNotAfter(
+  deps: ReconcileDeps,
+  repo: RepoRef,
+  commit: string,
+  cluster: string,
+): Promise<Date | null> {
+  const read = readCertificate(await fileAt(deps, repo, commit, clusterFile.cert(cluster, "ca")));
+  return read.ok ? read.certificate.notAfter : null;
+}
+
+/** A file's bytes at a commit (empty when it is not a file there). */
+async function fileAt(deps: ReconcileDeps, repo: RepoRef, commit: string, path: string): Promise<Uint8Array> {
   const { data } = await deps.octokit.request("GET /repos/{owner}/{repo}/contents/{path}", {
     ...repo,
     path,
     ref: commit,
   });
-  const bytes =
-    !Array.isArray(data) && data.type === "file" && "content" in data
-      ? new Uint8Array(Buffer.from(data.content, "base64"))
-      : new Uint8Array();
-  const read = readCertificate(bytes);
-  if (!read.ok)
-    return `- \`${path}\` for @${issued.login} on **${issued.cluster}**: serial \`${issued.serial}\`.`;
-  const certificate = read.certificate;
-  return `- \`${path}\` for @${issued.login} on **${issued.cluster}**: serial \`${issued.serial}\`, SHA-256 fingerprint \`${certificate.fingerprintSha256}\`, valid until ${certificate.notAfter.toISOString().slice(0, 10)}.`;
+  return !Array.isArray(data) && data.type === "file" && "content" in data
+    ? new Uint8Array(Buffer.from(data.content, "base64"))
+    : new Uint8Array();
 }

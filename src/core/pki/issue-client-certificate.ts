@@ -10,6 +10,8 @@ export interface IssuedCertificate {
   readonly serial: string;
   readonly notAfter: Date;
   readonly fingerprintSha256: string;
+  /** True when `days` would have passed the CA's own end: the certificate ends with the CA. */
+  readonly cappedAtCa: boolean;
 }
 
 export interface IssueClientCertificateInput {
@@ -28,7 +30,8 @@ export interface IssueClientCertificateInput {
 /**
  * Issue an admin's client certificate with the fixed profile: CN = login, O = groups, CA:false
  * (critical), digitalSignature (+keyEncipherment for RSA), clientAuth only, SKI and AKI. Nothing
- * requested in the CSR's extensions is copied.
+ * requested in the CSR's extensions is copied. It ends after `days`, or with the CA if that is
+ * sooner.
  */
 export async function issueClientCertificate(input: IssueClientCertificateInput): Promise<IssuedCertificate> {
   const { csr, ca, caKey, now } = input;
@@ -38,12 +41,15 @@ export async function issueClientCertificate(input: IssueClientCertificateInput)
       ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
       : x509.KeyUsageFlags.digitalSignature;
   const serial = randomSerial(input.random ?? defaultRandom);
+  // a certificate never outlives the CA that signs it: clients would refuse it after the CA's end
+  const wanted = input.validity?.notAfter ?? new Date(now.getTime() + input.days * DAY_MS);
+  const notAfter = wanted.getTime() > ca.notAfter.getTime() ? ca.notAfter : wanted;
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serial,
     subject: adminSubject(input.login, input.groups),
     issuer: new x509.Name(issuerName(ca)),
     notBefore: input.validity?.notBefore ?? new Date(now.getTime() - BACKDATE_MS),
-    notAfter: input.validity?.notAfter ?? new Date(now.getTime() + input.days * DAY_MS),
+    notAfter,
     publicKey: csr.spki,
     signingKey: caKey.key,
     signingAlgorithm: caKey.signingAlgorithm,
@@ -57,12 +63,13 @@ export async function issueClientCertificate(input: IssueClientCertificateInput)
         : await x509.AuthorityKeyIdentifierExtension.create(new Uint8Array(ca.spki)),
     ],
   });
-  const thumbprint = await certificate.getThumbprint();
+  const thumbprint = await certificate.getThumbprint("SHA-256");
   return {
     pem: toPem("CERTIFICATE", certificate.rawData),
     serial: certificate.serialNumber,
     notAfter: certificate.notAfter,
     fingerprintSha256: Buffer.from(thumbprint).toString("hex").toUpperCase(),
+    cappedAtCa: notAfter !== wanted,
   };
 }
 
