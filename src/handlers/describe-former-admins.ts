@@ -4,6 +4,7 @@ import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
 import { classifyPath, clusterFile } from "../core/tree/classify-path.js";
 import type { RepoTree } from "../core/tree/repo-tree.js";
 import { fetchAuthorityTree } from "../github/fetch-authority-tree.js";
+import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
 import { loadBlobs } from "../github/load-blobs.js";
 import { buildRepoModel } from "../core/policy/repo-model.js";
@@ -12,8 +13,9 @@ import { readPublicKey } from "../core/openpgp/read-public-key.js";
 
 /**
  * Who the former recipients were (their login and fingerprint from the previous commit's
- * `pubkeys/`), which clusters' keys they could read, and their certificates still valid: the
- * rotation issue re-encryption alone cannot replace.
+ * `pubkeys/`), which clusters' keys they could read, and the certificates they held before the
+ * change that are still valid (deleted ones too: a deleted file revokes nothing): the rotation
+ * issue re-encryption alone cannot replace.
  */
 export async function describeFormerAdmins(
   deps: EvaluationDeps,
@@ -50,17 +52,39 @@ export async function describeFormerAdmins(
     for (const cluster of item.clusters) person.clusters.add(cluster);
     byPerson.set(topic, person);
   }
+  // what they held before the change: a removal that also deletes their certificate revokes nothing
+  const held = before === undefined ? tree : await fetchTreeListing(deps.octokit, repo, before);
   const certificatesOf = async (login: string) => {
-    const paths = [...tree.keys()].filter((path) => {
+    const paths = [...new Set([...held.keys(), ...tree.keys()])].filter((path) => {
       const managed = classifyPath(path);
       return managed?.kind === "admin-cert" && managed.login === login;
     });
-    const loaded = await loadBlobs(deps.octokit, repo, tree, paths, deps.cache);
+    const [then, still] = await Promise.all([
+      loadBlobs(
+        deps.octokit,
+        repo,
+        held,
+        paths.filter((path) => held.has(path)),
+        deps.cache,
+      ),
+      loadBlobs(
+        deps.octokit,
+        repo,
+        tree,
+        paths.filter((path) => tree.has(path)),
+        deps.cache,
+      ),
+    ]);
     return paths.flatMap((path) => {
-      const read = readCertificate(loaded.get(path)?.bytes ?? new Uint8Array());
-      return read.ok && read.certificate.notAfter > now
-        ? [`\`${path}\`, valid until ${read.certificate.notAfter.toISOString().slice(0, 10)}`]
-        : [];
+      const bytes = still.get(path)?.bytes ?? then.get(path)?.bytes ?? new Uint8Array();
+      const read = readCertificate(bytes);
+      if (!read.ok || read.certificate.notAfter <= now) return [];
+      const until = `valid until ${read.certificate.notAfter.toISOString().slice(0, 10)}`;
+      return [
+        tree.has(path)
+          ? `\`${path}\`, ${until}`
+          : `\`${path}\`, ${until} — deleted from the branch, which revokes nothing: a copy still works until then`,
+      ];
     });
   };
   const described: { topic: string; title: string; body: string }[] = [];
@@ -81,7 +105,7 @@ export async function describeFormerAdmins(
       "",
       certificates.length > 0
         ? "Their certificates still valid:"
-        : "No certificate of theirs is still valid on the branch.",
+        : "No certificate they held is still valid.",
       ...certificates.map((c) => `- ${c}`),
       "",
       `To close the gap, a maintainer rotates each cluster: ${clusters.map((c) => `\`/kaws rotate ${c}\``).join(", ")}.`,

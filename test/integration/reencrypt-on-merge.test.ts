@@ -72,6 +72,16 @@ describe("re-encryption and PKI on merge", () => {
     expect(issue.body).toContain("`/kaws rotate prod`");
   });
 
+  it("names in the rotation issue a certificate the removal deleted: deleting it revokes nothing", async () => {
+    const f = await pushed({ remove: ["pubkeys/bob.asc", "clusters/prod/admins/bob.pem"] });
+    const issue = f.github.issues.find((i) => i.title === "kaws: bob was removed — rotate prod")!;
+    expect(issue.body).toContain("Their certificates still valid:");
+    expect(issue.body).toMatch(
+      /`clusters\/prod\/admins\/bob\.pem`, valid until \d{4}-\d{2}-\d{2} — deleted from the branch, which revokes nothing/,
+    );
+    expect(issue.body).not.toContain("No certificate");
+  });
+
   it("generates the CA, master and node PKI of a new cluster, which openssl and gpg accept", async () => {
     const f = await pushed({
       files: {
