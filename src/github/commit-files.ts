@@ -40,31 +40,6 @@ export async function commitFiles(
   }
 }
 
-/** A pull request carrying a commit the default branch refused, with the reason. */
-export async function proposeRefusedCommit(
-  octokit: GitHubClient,
-  repo: RepoRef,
-  base: string,
-  commitSha: string,
-  title: string,
-  reason: string,
-): Promise<number> {
-  const branch = `kaws/reconcile-${commitSha.slice(0, 12)}`;
-  await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
-    ...repo,
-    ref: `refs/heads/${branch}`,
-    sha: commitSha,
-  });
-  const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
-    ...repo,
-    title,
-    head: branch,
-    base,
-    body: `The bot could not push this commit to \`${base}\`: ${reason}\n\nAdd the app to the branch protection bypass list, or merge this pull request.`,
-  });
-  return data.number;
-}
-
 /** One tree with inline contents on top of `parent`'s, and one commit of it: no ref moves yet. */
 export async function createCommit(
   octokit: GitHubClient,
@@ -94,27 +69,4 @@ export async function createCommit(
     parents: [parent],
   });
   return commit.sha;
-}
-
-/** A new branch holding one commit on top of `parent`, and a pull request for it. */
-export async function proposeCommit(
-  octokit: GitHubClient,
-  repo: RepoRef,
-  pull: { base: string; parent: string; branch: string; title: string; body: string },
-  files: readonly FileWrite[],
-): Promise<{ number: number; url: string }> {
-  const sha = await createCommit(octokit, repo, pull.parent, files, pull.title);
-  await octokit.request("POST /repos/{owner}/{repo}/git/refs", {
-    ...repo,
-    ref: `refs/heads/${pull.branch}`,
-    sha,
-  });
-  const { data } = await octokit.request("POST /repos/{owner}/{repo}/pulls", {
-    ...repo,
-    title: pull.title,
-    head: pull.branch,
-    base: pull.base,
-    body: pull.body,
-  });
-  return { number: data.number, url: data.html_url };
 }

@@ -4,7 +4,8 @@ import type { RefusedCsr } from "../core/reconcile/plan-certificates.js";
 import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
 import { reconcileCommitMessage } from "../core/reconcile/reconcile-commit-message.js";
 import { clustersToProvision } from "../core/reconcile/clusters-to-provision.js";
-import { commitFiles, proposeRefusedCommit } from "../github/commit-files.js";
+import { commitFiles } from "../github/commit-files.js";
+import { proposeOnBranch, withdrawProposal } from "../github/propose-on-branch.js";
 import { dispatchProvisioning } from "../github/dispatch-provisioning.js";
 import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
@@ -18,6 +19,9 @@ export interface ReconcileDeps extends EvaluationDeps {
   /** The bot's decryption key (KAWS_BOT_KEY), or null when it is not configured. */
   readonly botKey: () => Promise<openpgp.PrivateKey | null>;
 }
+
+/** The branch of the one pull request that proposes a reconcile commit the default branch refused. */
+const RECONCILE_BRANCH = "kaws/reconcile";
 
 /** Attempts when the branch moves under the bot (each starts again from the new head). */
 const ATTEMPTS = 3;
@@ -54,17 +58,19 @@ export async function reconcileDefaultBranch(
         continue;
       }
       if (outcome.kind === "refused") {
-        const pull = await proposeRefusedCommit(
-          octokit,
-          target.repo,
-          target.defaultBranch,
-          outcome.sha,
-          message.split("\n")[0]!,
-          outcome.message,
-        );
+        const title = message.split("\n")[0]!;
+        const pull = await proposeOnBranch(octokit, target.repo, {
+          base: target.defaultBranch,
+          branch: RECONCILE_BRANCH,
+          sha: outcome.sha,
+          title,
+          body: `The bot could not push this commit to \`${target.defaultBranch}\`: ${outcome.message}\n\nAdd the app to the branch protection bypass list, or merge this pull request. The bot updates it while the branch needs it, and closes it once the branch no longer does.`,
+          botLogin: deps.botLogin,
+          sameWork: { parent: head, message },
+        });
         log.warn(
-          { pull, reason: outcome.message },
-          "default branch refused the reconcile commit: opened a pull request with it",
+          { pull: pull.number, created: pull.created, reason: outcome.message },
+          "default branch refused the reconcile commit: proposed it in a pull request",
         );
         result = "proposed";
       } else {
@@ -84,6 +90,16 @@ export async function reconcileDefaultBranch(
         finalHead = outcome.sha;
       }
     }
+    if (result !== "proposed")
+      await withdrawProposal(octokit, target.repo, {
+        base: target.defaultBranch,
+        branch: RECONCILE_BRANCH,
+        botLogin: deps.botLogin,
+        reason:
+          result === "committed"
+            ? "The bot's own commit landed on the branch: this pull request is no longer needed."
+            : "The default branch needs nothing the bot would commit any more: this pull request is no longer needed.",
+      });
     // from the branch and the bot's own replies: a reply a crash left unwritten is written now
     await announceIssuedCertificates(deps, target.repo, finalHead);
     await reportRefused(deps, target.repo, plan.refused, plan.problems);

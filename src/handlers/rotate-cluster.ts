@@ -3,7 +3,8 @@ import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import { verifyTree } from "../core/policy/verify-tree.js";
 import { planRotation } from "../core/reconcile/plan-rotation.js";
 import { BOT_KEY_PATH, CONFIG_PATH, classifyPath } from "../core/tree/classify-path.js";
-import { proposeCommit } from "../github/commit-files.js";
+import { createCommit } from "../github/commit-files.js";
+import { currentProposal, proposeOnBranch } from "../github/propose-on-branch.js";
 import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
 import { loadBlobs } from "../github/load-blobs.js";
@@ -33,6 +34,15 @@ export async function rotateCluster(
     )
       wanted.push(path);
   }
+  // one rotation pull request per cluster: made again only when the branch moved since
+  const branch = `kaws/rotate-${cluster}`;
+  const open = await currentProposal(octokit, target.repo, {
+    base: target.defaultBranch,
+    branch,
+    botLogin: deps.botLogin,
+  });
+  if (open !== null && open.parent === head)
+    return `#${open.number} already rotates **${cluster}** from the default branch's head: review it and approve it like any privileged change.`;
   const tree = await loadBlobs(octokit, target.repo, listing, wanted, deps.cache);
   const now = deps.now();
   const verification = await verifyTree(tree, { now, keyCache: deps.keyCache });
@@ -57,18 +67,21 @@ export async function rotateCluster(
     "",
     "This is a privileged change: it needs maintainer approval. Once merged, every node and API server of the cluster must get the new PKI (provisioning), and each admin runs `kaws admin install` again.",
   ].join("\n");
-  const pull = await proposeCommit(
-    octokit,
-    target.repo,
-    {
-      base: target.defaultBranch,
-      parent: head,
-      branch: `kaws/rotate-${cluster}-${head.slice(0, 12)}`,
-      title: `kaws: rotate the PKI of ${cluster}`,
-      body,
-    },
-    plan.files,
+  const title = `kaws: rotate the PKI of ${cluster}`;
+  const sha = await createCommit(octokit, target.repo, head, plan.files, title);
+  const pull = await proposeOnBranch(octokit, target.repo, {
+    base: target.defaultBranch,
+    branch,
+    sha,
+    title,
+    body,
+    botLogin: deps.botLogin,
+  });
+  deps.log.info(
+    { cluster, pull: pull.number, created: pull.created, reissued: plan.reissued },
+    "proposed a rotation pull request",
   );
-  deps.log.info({ cluster, pull: pull.number, reissued: plan.reissued }, "opened a rotation pull request");
-  return `opened #${pull.number} to rotate **${cluster}**: review it and approve it like any privileged change.`;
+  return pull.created
+    ? `opened #${pull.number} to rotate **${cluster}**: review it and approve it like any privileged change.`
+    : `updated #${pull.number} to rotate **${cluster}** from the default branch's new head (new keys: approve the new commit).`;
 }

@@ -83,7 +83,25 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     state: string;
     user: { login: string; type: string };
   }[] = [];
-  const createdPulls: { number: number; head: string; base: string; title: string; body: string }[] = [];
+  const createdPulls: {
+    number: number;
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+    state: string;
+  }[] = [];
+  /** A pull request the app opened, as GitHub lists it. */
+  const listedPull = (pull: (typeof createdPulls)[number]) => ({
+    number: pull.number,
+    state: pull.state,
+    title: pull.title,
+    body: pull.body,
+    user: { login: `${BOT_APP.slug}[bot]`, type: "Bot" },
+    head: { ref: pull.head, label: `${repo.owner}:${pull.head}` },
+    base: { ref: pull.base },
+    html_url: `https://github.com/acme/cluster-keys/pull/${pull.number}`,
+  });
   const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
   const statuses: { sha: string; context: string; state: string; description: string }[] = [];
   const dispatches: { workflow: string; ref: string; inputs: Record<string, string> }[] = [];
@@ -104,6 +122,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   /** The GitHub user each commit is linked to, for those the app wrote. */
   const authors = new Map<string, string>();
   const clock = options.now ?? (() => new Date());
+  let protectedBranch = options.protectedBranch ?? false;
   const base = `/repos/${repo.owner}/${repo.name}`;
 
   const routes: [string, RegExp, (match: RegExpExecArray, body: unknown) => Reply][] = [
@@ -411,8 +430,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       new RegExp(`^${base}/git/refs/(heads/.+)$`),
       (m, body) => {
         const request = body as { sha: string; force: boolean };
-        if (options.protectedBranch)
-          return [422, { message: "Protected branch update failed for refs/heads/main." }];
+        if (protectedBranch) return [422, { message: "Protected branch update failed for refs/heads/main." }];
         if (!request.force && !repo.required(request.sha).parents.includes(refs.get(m[1]!) ?? "")) {
           return [422, { message: "Update is not a fast forward" }];
         }
@@ -450,12 +468,25 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       "POST",
       new RegExp(`^${base}/pulls$`),
       (_m, body) => {
-        const pull = {
-          number: 900 + createdPulls.length,
-          ...(body as { head: string; base: string; title: string; body: string }),
-        };
+        const request = body as { head: string; base: string; title: string; body: string };
+        if (
+          createdPulls.some((p) => p.state === "open" && p.head === request.head && p.base === request.base)
+        )
+          return [422, { message: `A pull request already exists for ${repo.owner}:${request.head}.` }];
+        if (!refs.has(`heads/${request.head}`)) return [422, { message: "head is invalid" }];
+        const pull = { number: 900 + createdPulls.length, ...request, state: "open" };
         createdPulls.push(pull);
-        return [201, { ...pull, html_url: `https://github.com/acme/cluster-keys/pull/${pull.number}` }];
+        return [201, listedPull(pull)];
+      },
+    ],
+    [
+      "PATCH",
+      new RegExp(`^${base}/pulls/(\\d+)$`),
+      (m, body) => {
+        const pull = createdPulls.find((p) => p.number === Number(m[1]));
+        if (pull === undefined) return [404, { message: "Not Found" }];
+        Object.assign(pull, body as Partial<typeof pull>);
+        return [200, listedPull(pull)];
       },
     ],
     ["GET", new RegExp(`^${base}/issues\\?`), () => [200, issues.filter((issue) => issue.state === "open")]],
@@ -490,8 +521,18 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     ],
     [
       "GET",
-      new RegExp(`^${base}/pulls\\?`),
-      () => [200, [...pulls.values()].filter((pull) => (pull as { state?: string }).state === "open")],
+      new RegExp(`^${base}/pulls\\?(.*)$`),
+      (m) => {
+        const query = new URLSearchParams(m[1]);
+        const head = query.get("head");
+        const opened = createdPulls.filter((p) => p.state === "open").map(listedPull);
+        const listed = [
+          ...[...pulls.values()].filter((pull) => (pull as { state?: string }).state === "open"),
+          ...opened,
+        ];
+        // `head` is "owner:branch": only pull requests from that branch
+        return [200, head === null ? listed : opened.filter((p) => p.head.label === head)];
+      },
     ],
     [
       "GET",
@@ -605,6 +646,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
      */
     crashAt(method: string, pattern: RegExp, when: "before" | "after") {
       crash = { method, pattern, when };
+    },
+    /** Branch protection on the default branch refuses the app's pushes (or no longer does). */
+    protectBranch(on: boolean) {
+      protectedBranch = on;
     },
     /** A new bot process: requests land again. */
     revive() {

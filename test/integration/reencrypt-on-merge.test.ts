@@ -180,6 +180,49 @@ describe("/kaws reencrypt", () => {
 });
 
 describe("/kaws rotate", () => {
+  it("keeps ONE rotation pull request per cluster: asked again at the same head it points to it; after the branch moved it is made again in place", async () => {
+    const fixture = pullRequestFixture(built().files, {});
+    const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
+    const pull = pullRequestPayload({ headSha: fixture.baseSha, baseSha: fixture.baseSha });
+    let id = 200;
+    const ask = async () => {
+      const payload = commentPayload({
+        pull,
+        id: ++id,
+        login: "dave",
+        body: "/kaws rotate prod",
+        at: new Date(),
+      });
+      const issue: Record<string, unknown> = { ...payload.issue, number: 43 };
+      delete issue.pull_request;
+      fixture.github.addComment(43, "dave", "/kaws rotate prod", new Date());
+      expect(await server.deliver("issue_comment", { ...payload, issue }, `r${id}`)).toBe(200);
+      return fixture.github.comments.filter((c) => c.issue === 43 && c.user.type === "Bot").at(-1)!.body;
+    };
+    try {
+      expect(await ask()).toContain("opened #900 to rotate **prod**");
+      const first = fixture.github.refs.get("heads/kaws/rotate-prod")!;
+      expect(await ask()).toContain("#900 already rotates **prod** from the default branch's head");
+      expect(fixture.github.refs.get("heads/kaws/rotate-prod")).toBe(first); // the keys under review stay
+      // carol joins on the default branch: a rotation from the old head would leave her out
+      const moved = fixture.repo.commit(
+        { ...built().files, "pubkeys/carol.asc": ids().carol.exportPublic() },
+        {},
+        [fixture.baseSha],
+        "add carol",
+      );
+      fixture.github.refs.set("heads/main", moved);
+      expect(await ask()).toContain("updated #900 to rotate **prod** from the default branch's new head");
+      expect(fixture.github.createdPulls).toHaveLength(1);
+      const again = fixture.repo.required(fixture.github.refs.get("heads/kaws/rotate-prod")!);
+      expect(again.parents).toEqual([moved]);
+      const caKey = fixture.repo.blobs.get(again.files.get("clusters/prod/ca-key.pem.asc")!.oid)!;
+      expect(ids().carol.decrypt(caKey).status).toBe(0);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("opens a pull request with a new CA, master and node keys and the admins' certificates re-issued", async () => {
     const fixture = pullRequestFixture(built().files, {});
     const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });

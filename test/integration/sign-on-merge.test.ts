@@ -308,15 +308,30 @@ describe("signing on merge", () => {
     }
   });
 
-  it("opens a pull request with the same commit when the branch refuses the push", async () => {
+  it("proposes a refused commit in ONE pull request, kept while needed, closed once the bot can push", async () => {
     const f = await flow({ protectedBranch: true });
     try {
       expect(f.github.refs.get("heads/main")).toBe(f.squash);
       expect(f.github.createdPulls).toHaveLength(1);
-      const branch = f.github.createdPulls[0]!.head;
-      const proposed = f.repo.required(f.github.refs.get(`heads/${branch}`)!);
-      expect(proposed.message).toMatch(/^kaws: issue 1 admin certificate/);
-      expect(f.github.createdPulls[0]!.body).toContain("Protected branch update failed");
+      const proposal = f.github.createdPulls[0]!;
+      expect(proposal.head).toBe("kaws/reconcile");
+      const proposed = f.github.refs.get("heads/kaws/reconcile")!;
+      expect(f.repo.required(proposed).message).toMatch(/^kaws: issue 1 admin certificate/);
+      expect(proposal.body).toContain("Protected branch update failed");
+      // GitHub redelivers, then the hourly sweep: the same work, so the same pull request, untouched
+      await f.deliver("push", f.push);
+      await f.deliver("push", f.push);
+      expect(f.github.createdPulls).toHaveLength(1);
+      expect(f.github.refs.get("heads/kaws/reconcile")).toBe(proposed);
+      // the app is put on the bypass list: its commit lands, and the proposal is closed
+      f.github.protectBranch(false);
+      await f.deliver("push", f.push);
+      expect(f.repo.required(f.github.refs.get("heads/main")!).parents).toEqual([f.squash]);
+      expect(proposal.state).toBe("closed");
+      expect(f.github.refs.has("heads/kaws/reconcile")).toBe(false);
+      expect(
+        f.github.comments.some((c) => c.issue === proposal.number && /no longer needed/.test(c.body)),
+      ).toBe(true);
     } finally {
       await f.server.stop();
     }

@@ -47,7 +47,10 @@ const ROUTES: [RegExp, [string, Access] | null][] = [
     /^GET \/repos\/\{owner\}\/\{repo\}\/pulls(\/\{pull_number\}(\/(reviews|files|commits))?)?$/,
     ["pull_requests", "read"],
   ],
-  [/^POST \/repos\/\{owner\}\/\{repo\}\/pulls$/, ["pull_requests", "write"]],
+  [
+    /^(POST \/repos\/\{owner\}\/\{repo\}\/pulls|PATCH \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\})$/,
+    ["pull_requests", "write"],
+  ],
   [/^GET \/repos\/\{owner\}\/\{repo\}\/issues(\/\{issue_number\}\/(comments|events))?$/, ["issues", "read"]],
   [/^(POST|PATCH|DELETE) \/repos\/\{owner\}\/\{repo\}\/issues(\/|$)/, ["issues", "write"]],
   [
