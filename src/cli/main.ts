@@ -35,7 +35,8 @@ Usage:
   kaws help
       Show this text.
 
-Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository (provision: see above).
+Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository (provision: 0, 2 and
+1 as above, 64 for a usage error or an unreadable repository).
 `;
 
 interface Streams {
@@ -103,33 +104,8 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
           streams.stdout,
         );
       }
-      case "provision": {
-        const [sub, ...args] = rest;
-        const { values, positionals } = parse(
-          args,
-          { repo: { type: "string" }, json: { type: "boolean" } },
-          true,
-        );
-        if (
-          (sub !== "plan" && sub !== "apply") ||
-          positionals.length !== 1 ||
-          (sub === "apply" && values.json)
-        )
-          throw new CliError("usage: kaws provision plan C [--json] | kaws provision apply C");
-        const { provisionCommand } = await import("./provision-command.js");
-        return await provisionCommand(
-          sub,
-          {
-            repo: resolve(values.repo ?? "."),
-            cluster: positionals[0]!,
-            json: values.json === true,
-            now,
-            botKey: process.env.KAWS_BOT_KEY || undefined,
-            botKeyPassphrase: process.env.KAWS_BOT_KEY_PASSPHRASE || undefined,
-          },
-          streams.stdout,
-        );
-      }
+      case "provision":
+        return await provision(rest, streams, now);
       case "bot-key": {
         const { values } = parse(rest, { repo: { type: "string" }, name: { type: "string" } });
         const { botKeyCommand } = await import("./bot-key-command.js");
@@ -155,6 +131,42 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
       streams.stderr.write(`kaws: ${cause.message}\n`);
       return cause.exitCode;
     }
+    throw cause;
+  }
+}
+
+/**
+ * Exit code of `kaws provision` for a usage error or an unreadable repository: `plan` exits 2 for
+ * "changes to make", which a workflow answers with `apply`, so a mistake must not look like one.
+ */
+export const PROVISION_USAGE_EXIT = 64;
+
+async function provision(rest: string[], streams: Streams, now: Date): Promise<number> {
+  try {
+    const [sub, ...args] = rest;
+    const { values, positionals } = parse(
+      args,
+      { repo: { type: "string" }, json: { type: "boolean" } },
+      true,
+    );
+    if ((sub !== "plan" && sub !== "apply") || positionals.length !== 1 || (sub === "apply" && values.json))
+      throw new CliError("usage: kaws provision plan C [--json] | kaws provision apply C");
+    const { provisionCommand } = await import("./provision-command.js");
+    return await provisionCommand(
+      sub,
+      {
+        repo: resolve(values.repo ?? "."),
+        cluster: positionals[0]!,
+        json: values.json === true,
+        now,
+        botKey: process.env.KAWS_BOT_KEY || undefined,
+        botKeyPassphrase: process.env.KAWS_BOT_KEY_PASSPHRASE || undefined,
+      },
+      streams.stdout,
+    );
+  } catch (cause) {
+    if (cause instanceof CliError && cause.exitCode === 2)
+      throw new CliError(cause.message, PROVISION_USAGE_EXIT);
     throw cause;
   }
 }
