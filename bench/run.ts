@@ -92,12 +92,12 @@ const prRows = [
   [
     "PR evaluation (1 key + 1 CSR, 200 admins), first",
     `${pr.sequential.coldMs.toFixed(0)} ms`,
-    "cold: the default branch's 201 keys fetched and parsed",
+    "delivery sent -> work done; cold: the default branch's 201 keys fetched and parsed",
   ],
   [
     "PR evaluation, p50 / p99 of the next 29",
     `${pr.sequential.p50Ms.toFixed(0)} / ${pr.sequential.p99Ms.toFixed(0)} ms`,
-    "webhook response time (it waits for the handler)",
+    "delivery sent -> work done (check run and comment written), one at a time",
   ],
   [
     "GitHub API calls per evaluation",
@@ -107,7 +107,9 @@ const prRows = [
   [
     `${pr.concurrent.deliveries} deliveries at once: p50 / p99`,
     `${pr.concurrent.p50Ms.toFixed(0)} / ${pr.concurrent.p99Ms.toFixed(0)} ms`,
-    `all done in ${pr.concurrent.wallMs.toFixed(0)} ms; peak RSS ${pr.concurrent.peakRssMiB.toFixed(0)} MiB`,
+    `delivery sent -> its check run written; all done in ${pr.concurrent.wallMs.toFixed(0)} ms; ` +
+      `answered in ${pr.concurrent.answerP50Ms.toFixed(0)} / ${pr.concurrent.answerP99Ms.toFixed(0)} ms; ` +
+      `bench process peak RSS ${pr.concurrent.peakRssMiB.toFixed(0)} MiB`,
   ],
 ];
 printRows(prRows);
