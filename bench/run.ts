@@ -8,6 +8,7 @@ import { benchMerge } from "./merge-bench.js";
 import { benchPullRequests } from "./pull-request-bench.js";
 import { benchProvision } from "./provision-bench.js";
 import { benchReencrypt } from "./reencrypt-bench.js";
+import { benchWebhookLoad } from "./webhook-load-bench.js";
 import { runSubprocessChecks } from "./subprocess-checks.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -113,6 +114,42 @@ const prRows = [
   ],
 ];
 printRows(prRows);
+
+log(
+  "webhook load: 500 signed deliveries, 50 in flight, to the app in its own process (Probot's throttling on), fake GitHub on 127.0.0.1",
+);
+const load = await benchWebhookLoad(dir, gnupgHome);
+const yes = (met: boolean) => (met ? "yes" : "NO");
+printRows(
+  load.flatMap((run) => {
+    const name = `load, ${run.installations} installation${run.installations === 1 ? "" : "s"}`;
+    for (const [warning, count] of Object.entries(run.warnings)) log(`${name}: ${count} x ${warning}`);
+    return [
+      [
+        `${name}: webhook answer p50 / p99`,
+        `${run.answerP50Ms.toFixed(0)} / ${run.answerP99Ms.toFixed(0)} ms`,
+        `${run.deliveries} deliveries over ${run.pulls} PRs; p99 < 1 s: ${yes(run.answerP99Ms < 1000)}; ` +
+          `the app's event loop held at most ${run.eventLoopMaxMs.toFixed(0)} ms`,
+      ],
+      [
+        `${name}: all work done (drain)`,
+        `${(run.drainMs / 1000).toFixed(1)} s`,
+        `${run.queue.done} evaluations, ${run.queue.retried} attempts tried again, ${run.queue.failed} failed; ` +
+          `${run.calls} API calls, of which writes: ${run.writes}`,
+      ],
+      [
+        `${name}: peak RSS of the app's process`,
+        `${run.peakRssMiB.toFixed(0)} MiB`,
+        `under 300 MiB: ${yes(run.peakRssMiB < 300)}`,
+      ],
+      [
+        `${name}: lost / duplicated / refused (503)`,
+        `${run.lost} / ${run.duplicated} / ${run.refused}`,
+        `must be 0 / 0 / 0: ${yes(run.lost + run.duplicated + run.refused === 0)}`,
+      ],
+    ];
+  }),
+);
 
 log("signing on merge: push delivery to certificate commit, against the same fake GitHub");
 const merge = await benchMerge(dir, gnupgHome);
