@@ -129,7 +129,8 @@ printRows(
         `${name}: webhook answer p50 / p99`,
         `${run.answerP50Ms.toFixed(0)} / ${run.answerP99Ms.toFixed(0)} ms`,
         `${run.deliveries} deliveries over ${run.pulls} PRs; p99 < 1 s: ${yes(run.answerP99Ms < 1000)}; ` +
-          `the app's event loop held at most ${run.eventLoopMaxMs.toFixed(0)} ms`,
+          `event loop held at most ${run.eventLoopMaxMs.toFixed(0)} ms in the app, ` +
+          `${run.senderLoopMaxMs.toFixed(0)} ms in the sender`,
       ],
       [
         `${name}: all work done (drain)`,

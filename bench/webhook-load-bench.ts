@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { STICKY_MARKER } from "../src/core/report/sticky-comment.js";
 import type { WorkQueueStats } from "../src/github/work-queue.js";
@@ -35,6 +36,8 @@ export interface LoadRun {
   readonly writes: number;
   /** The longest the app's event loop was held: no webhook is answered meanwhile. */
   readonly eventLoopMaxMs: number;
+  /** The same in the bench's process while it sent (the sender and the fake GitHub): its share of the answers' time. */
+  readonly senderLoopMaxMs: number;
   readonly queue: WorkQueueStats;
   readonly warnings: Record<string, number>;
 }
@@ -76,8 +79,11 @@ async function loadRun(
     `load-${installations}`,
   );
   try {
+    const senderLoop = monitorEventLoopDelay({ resolution: 10 });
+    senderLoop.enable();
     const started = performance.now();
     const answers = await sendAll(app.url, deliveries, options.inFlight, fake.api);
+    senderLoop.disable();
     const drained = await app.drain();
     const drainMs = performance.now() - started;
     const answerMs = answers.map((answer) => answer.ms);
@@ -102,6 +108,7 @@ async function loadRun(
       calls: calls.length,
       writes: calls.filter((c) => c.method !== "GET" && !c.path.endsWith("graphql")).length,
       eventLoopMaxMs: drained.eventLoopMaxMs,
+      senderLoopMaxMs: senderLoop.max / 1e6,
       queue: drained.queue,
       warnings: drained.warnings,
     };
