@@ -8,6 +8,7 @@ import { benchMerge } from "./merge-bench.js";
 import { benchPullRequests } from "./pull-request-bench.js";
 import { benchProvision } from "./provision-bench.js";
 import { benchReencrypt } from "./reencrypt-bench.js";
+import { benchWebhookLoad } from "./webhook-load-bench.js";
 import { runSubprocessChecks } from "./subprocess-checks.js";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -92,12 +93,12 @@ const prRows = [
   [
     "PR evaluation (1 key + 1 CSR, 200 admins), first",
     `${pr.sequential.coldMs.toFixed(0)} ms`,
-    "cold: the default branch's 201 keys fetched and parsed",
+    "delivery sent -> work done; cold: the default branch's 201 keys fetched and parsed",
   ],
   [
     "PR evaluation, p50 / p99 of the next 29",
     `${pr.sequential.p50Ms.toFixed(0)} / ${pr.sequential.p99Ms.toFixed(0)} ms`,
-    "webhook response time (it waits for the handler)",
+    "delivery sent -> work done (check run and comment written), one at a time",
   ],
   [
     "GitHub API calls per evaluation",
@@ -107,10 +108,49 @@ const prRows = [
   [
     `${pr.concurrent.deliveries} deliveries at once: p50 / p99`,
     `${pr.concurrent.p50Ms.toFixed(0)} / ${pr.concurrent.p99Ms.toFixed(0)} ms`,
-    `all done in ${pr.concurrent.wallMs.toFixed(0)} ms; peak RSS ${pr.concurrent.peakRssMiB.toFixed(0)} MiB`,
+    `delivery sent -> its check run written; all done in ${pr.concurrent.wallMs.toFixed(0)} ms; ` +
+      `answered in ${pr.concurrent.answerP50Ms.toFixed(0)} / ${pr.concurrent.answerP99Ms.toFixed(0)} ms; ` +
+      `bench process peak RSS ${pr.concurrent.peakRssMiB.toFixed(0)} MiB`,
   ],
 ];
 printRows(prRows);
+
+log(
+  "webhook load: 500 signed deliveries, 50 in flight, to the app in its own process (Probot's throttling on), fake GitHub on 127.0.0.1",
+);
+const load = await benchWebhookLoad(dir, gnupgHome);
+const yes = (met: boolean) => (met ? "yes" : "NO");
+printRows(
+  load.flatMap((run) => {
+    const name = `load, ${run.installations} installation${run.installations === 1 ? "" : "s"}`;
+    for (const [warning, count] of Object.entries(run.warnings)) log(`${name}: ${count} x ${warning}`);
+    return [
+      [
+        `${name}: webhook answer p50 / p99`,
+        `${run.answerP50Ms.toFixed(0)} / ${run.answerP99Ms.toFixed(0)} ms`,
+        `${run.deliveries} deliveries over ${run.pulls} PRs; p99 < 1 s: ${yes(run.answerP99Ms < 1000)}; ` +
+          `event loop held at most ${run.eventLoopMaxMs.toFixed(0)} ms in the app, ` +
+          `${run.senderLoopMaxMs.toFixed(0)} ms in the sender`,
+      ],
+      [
+        `${name}: all work done (drain)`,
+        `${(run.drainMs / 1000).toFixed(1)} s`,
+        `${run.queue.done} evaluations, ${run.queue.retried} attempts tried again, ${run.queue.failed} failed; ` +
+          `${run.calls} API calls, of which writes: ${run.writes}`,
+      ],
+      [
+        `${name}: peak RSS of the app's process`,
+        `${run.peakRssMiB.toFixed(0)} MiB`,
+        `under 300 MiB: ${yes(run.peakRssMiB < 300)}`,
+      ],
+      [
+        `${name}: lost / duplicated / refused (503)`,
+        `${run.lost} / ${run.duplicated} / ${run.refused}`,
+        `must be 0 / 0 / 0: ${yes(run.lost + run.duplicated + run.refused === 0)}`,
+      ],
+    ];
+  }),
+);
 
 log("signing on merge: push delivery to certificate commit, against the same fake GitHub");
 const merge = await benchMerge(dir, gnupgHome);

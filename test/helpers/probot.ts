@@ -93,6 +93,30 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** POST a delivery to the app's webhook path, signed with X-Hub-Signature-256 as GitHub does; its HTTP status. */
+export async function postDelivery(
+  url: string,
+  secret: string,
+  event: string,
+  body: string,
+  delivery: string,
+): Promise<number> {
+  const response = await fetch(`${url}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      // no keep-alive: a later test's server may get this port, and a pooled socket would be stale
+      connection: "close",
+      "x-github-event": event,
+      "x-github-delivery": delivery,
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+    body,
+  });
+  await response.text();
+  return response.status;
+}
+
 /** The app behind Probot's real HTTP server on 127.0.0.1, and a way to send it signed deliveries. */
 export async function startWebhookServer(
   options: {
@@ -106,18 +130,27 @@ export async function startWebhookServer(
     capacity?: number;
     sweepEveryMs?: number;
     locks?: RefLockTimings;
+    /**
+     * GitHub as the bot meets it (the load bench): Probot's own Octokit, its throttling (about one
+     * write a second per installation) and retries on, and the queue's own waits between attempts.
+     */
+    production?: boolean;
   } = {},
 ) {
   const secret = options.secret ?? "test-webhook-secret";
   const { log, lines } = captureLogs(options.logLevel ?? "debug");
-  const work = new WorkQueue({ log, capacity: options.capacity, retryDelaysMs: TEST_RETRY_DELAYS_MS });
+  const work = new WorkQueue({
+    log,
+    capacity: options.capacity,
+    retryDelaysMs: options.production ? undefined : TEST_RETRY_DELAYS_MS,
+  });
   const sweeping = new AbortController();
   const server = new Server({
     Probot: Probot.defaults({
       appId: 123,
       privateKey: APP_PRIVATE_KEY,
       secret,
-      Octokit: TestOctokit,
+      Octokit: options.production ? ProbotOctokit : TestOctokit,
       log,
       baseUrl: options.baseUrl,
     }),
@@ -141,23 +174,8 @@ export async function startWebhookServer(
   const http = await server.start();
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   /** Send a signed delivery; its answer comes as soon as the work is queued. */
-  const send = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
-    const body = JSON.stringify(payload);
-    const response = await fetch(`${url}/api/github/webhooks`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        // no keep-alive: a later test's server may get this port, and a pooled socket would be stale
-        connection: "close",
-        "x-github-event": event,
-        "x-github-delivery": delivery,
-        "x-hub-signature-256": `sha256=${createHmac("sha256", signWith).update(body).digest("hex")}`,
-      },
-      body,
-    });
-    await response.text();
-    return response.status;
-  };
+  const send = (event: string, payload: unknown, delivery: string, signWith = secret) =>
+    postDelivery(url, signWith, event, JSON.stringify(payload), delivery);
   /** Send a signed delivery and wait until its work (and any retry) is done. */
   const deliver = async (event: string, payload: unknown, delivery: string, signWith = secret) => {
     const status = await send(event, payload, delivery, signWith);
