@@ -4,6 +4,8 @@ export interface RecordedCall {
   readonly method: string;
   readonly path: string;
   readonly body: unknown;
+  /** When GitHub received it (ms, the process clock). */
+  readonly at?: number;
 }
 
 export interface FakeGitHubOptions {
@@ -573,7 +575,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
 
   function handle(method: string, rawPath: string, body: unknown): Reply | typeof HANG {
     const path = decodePath(rawPath);
-    calls.push({ method, path, body });
+    calls.push({ method, path, body, at: Date.now() });
     if (dead) return [502, { message: "the bot is dead (injected crash): nothing it sends lands" }];
     const crashes = crash !== undefined && crash.method === method && crash.pattern.test(path);
     if (crashes && crash!.when === "before") {

@@ -100,3 +100,50 @@ it("refuses deliveries with 503 while its queue is full, says so on /healthz, an
     await new Promise((resolve) => fake.server.close(resolve));
   }
 });
+
+it("paces writes per installation, as GitHub asks: one organisation's writes never wait for another's", async () => {
+  // two pull requests, each delivered for its own installation, judged at once; Probot's own client
+  // (throttling on: about one write a second per installation)
+  const repoObjects = new FakeRepo();
+  const baseSha = repoObjects.commit(repo().files);
+  const headSha = repoObjects.commit({ ...repo().files, ...erinRequest(ids()) });
+  const fake = await startFakeGitHubServer({
+    repo: repoObjects,
+    defaultSha: baseSha,
+    mergeBaseSha: baseSha,
+    gpgKeys: { erin: [registeredKey(ids().mallory)] },
+  });
+  const server = await startWebhookServer({ baseUrl: fake.url, production: true, logLevel: "warn" });
+  try {
+    const pullFor = (number: number, installation: number) => {
+      const pull = pullRequestPayload({ headSha, baseSha, author: "erin", number });
+      return { ...pull, installation: { ...pull.installation, id: installation } };
+    };
+    const started = Date.now();
+    await Promise.all([
+      server.send("pull_request", pullFor(7, 1001), "a"),
+      server.send("pull_request", pullFor(8, 1002), "b"),
+    ]);
+    await server.work.idle();
+    const writes = fake.api.calls.filter((c) => c.method !== "GET" && !c.path.includes("access_tokens"));
+    const first = (pull: number) =>
+      writes.find(
+        (c) =>
+          c.path.endsWith(`/issues/${pull}/comments`) ||
+          String(JSON.stringify(c.body)).includes(`kaws-bot:${pull}:`),
+      )!.at!;
+    // one pace for both would space any two writes a second apart
+    expect(Math.abs(first(7) - first(8))).toBeLessThan(900);
+    // while each installation's own writes are a second apart
+    const mine = writes.filter(
+      (c) => c.path.endsWith("/issues/7/comments") || String(JSON.stringify(c.body)).includes("kaws-bot:7:"),
+    );
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    expect(mine[1]!.at! - mine[0]!.at!).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  } finally {
+    await server.stop();
+    fake.server.closeAllConnections();
+    await new Promise((resolve) => fake.server.close(resolve));
+  }
+});
