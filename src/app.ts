@@ -140,6 +140,9 @@ export function createKawsBot(appOptions: AppOptions = {}) {
       }
       return client;
     };
+    /** Work is paced per installation, as GitHub paces its writes. */
+    const groupOf = (context: Context) =>
+      `installation:${String((context.payload as { installation?: { id?: unknown } }).installation?.id ?? "none")}`;
     const depsFor = async (context: Context) => depsOf(await clientOf(context).octokit, context.log);
 
     let botKey: Promise<openpgp.PrivateKey | null> | undefined;
@@ -195,6 +198,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
               "work done",
             );
           }),
+          group: groupOf(context),
           // a delivery whose work failed for good may be redelivered by hand
           onGiveUp: () => deliveries.delete(context.id),
         });
@@ -229,7 +233,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     /** Work that follows a delivery's own: when the queue is full it is only logged (the sweep catches up). */
     const acceptOrLog = (context: Context, item: Work) => {
       try {
-        work.accept(observed(item));
+        work.accept(observed({ ...item, group: item.group ?? groupOf(context) }));
       } catch (cause) {
         context.log.warn({ work: item.label, err: cause }, "not queued");
       }
@@ -336,7 +340,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
             const base = await deps();
             for (const open of await listOpenPullRequests(base.octokit, repo, repository.default_branch)) {
               const pull: PullRequestTarget = { ...open, repo, defaultBranch: repository.default_branch };
-              work.accept(observed(evaluation(async () => base, pull, `authority:${before}`)));
+              work.accept(
+                observed({
+                  ...evaluation(async () => base, pull, `authority:${before}`),
+                  group: groupOf(context),
+                }),
+              );
             }
           },
         });
@@ -427,7 +436,12 @@ export function createKawsBot(appOptions: AppOptions = {}) {
           );
           for (const repository of repositories) {
             if (repository.archived) continue;
-            work.accept(observed(reconciliation(() => depsOf(octokit, app.log), repository, undefined)));
+            work.accept(
+              observed({
+                ...reconciliation(() => depsOf(octokit, app.log), repository, undefined),
+                group: `installation:${installation.id}`,
+              }),
+            );
           }
         }
       });

@@ -12,6 +12,11 @@ export interface Work {
   readonly coalesce?: string;
   /** Called once when the work failed and will not be tried again. */
   readonly onGiveUp?: (error: unknown) => void;
+  /**
+   * Work of one group (one installation) runs at most `groupConcurrency` at once: GitHub paces an
+   * installation's writes to about one a second, so more at once only wait there (and time out).
+   */
+  readonly group?: string;
 }
 
 export interface WorkQueueOptions {
@@ -19,6 +24,8 @@ export interface WorkQueueOptions {
   readonly capacity?: number;
   /** Work running at once, over all keys: each mostly waits on GitHub. */
   readonly concurrency?: number;
+  /** Work of one group (installation) running at once. */
+  readonly groupConcurrency?: number;
   /** The wait before each new attempt of failed work; its length is how many times it is retried. */
   readonly retryDelaysMs?: readonly number[];
   readonly log?: WorkLog;
@@ -75,6 +82,8 @@ const DEFAULT_RETRY_DELAYS_MS = [2_000, 15_000, 60_000];
 export class WorkQueue {
   private readonly capacity: number;
   private readonly concurrency: number;
+  private readonly groupConcurrency: number;
+  private readonly runningByGroup = new Map<string, number>();
   private readonly retryDelaysMs: readonly number[];
   private readonly log: WorkLog | undefined;
   private readonly waiting = new Map<string, Entry[]>();
@@ -89,6 +98,7 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions = {}) {
     this.capacity = options.capacity ?? 2_000;
     this.concurrency = options.concurrency ?? 16;
+    this.groupConcurrency = options.groupConcurrency ?? 4;
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.log = options.log;
   }
@@ -172,11 +182,14 @@ export class WorkQueue {
     this.pump();
   }
 
-  /** Start what may start: the first work of each free key, up to the concurrency (urgent work always). */
+  /** Start what may start: the first work of each free key, up to the concurrencies (urgent work always). */
   private pump(): void {
     for (const [key, queued] of this.waiting) {
       if (this.busyKeys.has(key)) continue;
-      if (this.running >= this.concurrency && !queued[0]!.urgent) continue;
+      const first = queued[0]!;
+      const group = first.work.group;
+      const groupFull = group !== undefined && (this.runningByGroup.get(group) ?? 0) >= this.groupConcurrency;
+      if ((this.running >= this.concurrency || groupFull) && !first.urgent) continue;
       const entry = queued.shift()!;
       if (queued.length === 0) this.waiting.delete(key);
       this.waitingCount--;
@@ -185,9 +198,10 @@ export class WorkQueue {
   }
 
   private start(entry: Entry): void {
-    const { key } = entry.work;
+    const { key, group } = entry.work;
     this.busyKeys.add(key);
     this.running++;
+    if (group !== undefined) this.runningByGroup.set(group, (this.runningByGroup.get(group) ?? 0) + 1);
     void entry.work
       .run()
       .then(
@@ -200,6 +214,11 @@ export class WorkQueue {
       .finally(() => {
         this.busyKeys.delete(key);
         this.running--;
+        if (group !== undefined) {
+          const left = (this.runningByGroup.get(group) ?? 1) - 1;
+          if (left === 0) this.runningByGroup.delete(group);
+          else this.runningByGroup.set(group, left);
+        }
         if (this.size() < this.capacity / 2) this.warnedBacklog = false;
         this.pump();
         this.settleIfIdle();

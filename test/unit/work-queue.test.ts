@@ -45,6 +45,28 @@ describe("the work queue behind the webhooks", () => {
     expect(most).toBe(2);
   });
 
+  it("runs no more than its group concurrency of one installation at once, while other installations go on", async () => {
+    const queue = new WorkQueue({ concurrency: 10, groupConcurrency: 2, retryDelaysMs: [] });
+    const running = new Map<string, number>();
+    const most = new Map<string, number>();
+    for (let i = 0; i < 12; i++) {
+      const group = i % 3 === 0 ? "installation:2" : "installation:1";
+      queue.accept({
+        key: `pr#${i}`,
+        label: `${i}`,
+        group,
+        run: async () => {
+          running.set(group, (running.get(group) ?? 0) + 1);
+          most.set(group, Math.max(most.get(group) ?? 0, running.get(group)!));
+          await tick();
+          running.set(group, running.get(group)! - 1);
+        },
+      });
+    }
+    await queue.idle();
+    expect(Object.fromEntries(most)).toEqual({ "installation:1": 2, "installation:2": 2 });
+  });
+
   it("refuses work when full (503), says so in its stats, and takes work again once it drains", async () => {
     const queue = new WorkQueue({ capacity: 2, retryDelaysMs: [] });
     const held = gate();
