@@ -15,6 +15,7 @@ import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-p
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
 import { listOwnCheckRuns, runsAfterHeadBreak } from "../github/list-own-check-runs.js";
 import { loadPullRequestState } from "../github/load-pull-request-state.js";
+import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import { publishPullRequestReports } from "../github/publish-pull-request-reports.js";
 import type { RefLockTimings } from "../github/ref-lock.js";
 import { findStickyComment } from "../github/upsert-sticky-comment.js";
@@ -60,6 +61,47 @@ export async function evaluatePullRequest(
   pull: PullRequestTarget,
   seen: ApprovalRecord = { cancels: [], editedComments: [], pushers: [] },
 ): Promise<PullRequestVerdict> {
+  for (let round = 1; ; round++) {
+    const judged = await judgeOnce(deps, pull, seen);
+    if (!judged.wrote || round === ROUNDS) return judged.verdict;
+    // Another replica may have judged newer input (a dismissal, a cancel) and written before this
+    // write landed: what this evaluation read must still be what GitHub holds, or it judges again,
+    // so a stale verdict is never the last word.
+    const [discussion, authorityCommit] = await Promise.all([
+      fetchPullRequestDiscussion(deps.octokit, pull.repo, pull.number, deps.botLogin),
+      fetchBranchHead(deps.octokit, pull.repo, pull.defaultBranch),
+    ]);
+    if (inputsDigest(discussion, authorityCommit) === judged.inputs) return judged.verdict;
+    deps.log.info(
+      { pull: pull.number, round },
+      "what the evaluation read changed while it wrote: judging again",
+    );
+  }
+}
+
+/** Judgements of one delivery, at most: each after the input changed under the one before. */
+const ROUNDS = 3;
+
+/** What an evaluation read that another delivery may change: the discussion and the authority. */
+function inputsDigest(
+  discussion: {
+    reviews: readonly { id: number; state: string; commitId: string }[];
+    comments: readonly IssueComment[];
+  },
+  authorityCommit: string,
+): string {
+  return JSON.stringify([
+    authorityCommit,
+    discussion.reviews.map((r) => [r.id, r.state, r.commitId]),
+    discussion.comments.filter((c) => !c.byThisApp).map((c) => [c.id, c.body, c.updatedAt.getTime()]),
+  ]);
+}
+
+async function judgeOnce(
+  deps: EvaluationDeps,
+  pull: PullRequestTarget,
+  seen: ApprovalRecord,
+): Promise<{ verdict: PullRequestVerdict; wrote: boolean; inputs: string }> {
   const { octokit, log, cache } = deps;
   const now = deps.now();
   const [state, discussion, ownRuns, previousRuns] = await Promise.all([
@@ -158,7 +200,11 @@ export async function evaluatePullRequest(
     },
     "evaluated pull request",
   );
-  return { approvals, comments: discussion.comments };
+  return {
+    verdict: { approvals, comments: discussion.comments },
+    wrote: checkRun !== "unchanged" || (comment !== "unchanged" && comment !== "skipped"),
+    inputs: inputsDigest(discussion, state.authorityCommit),
+  };
 }
 
 /** The bot's runs on the head before a push, to carry what they recorded; none if GitHub forgot it. */
