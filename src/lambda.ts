@@ -2,6 +2,7 @@ import adapter from "@probot/adapter-aws-lambda-serverless";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { createProbot, type ProbotOctokit } from "probot";
 import { createKawsBot } from "./app.js";
+import { BotOctokit } from "./github/bot-octokit.js";
 import { WorkQueue, type WorkLog } from "./github/work-queue.js";
 
 /**
@@ -22,7 +23,7 @@ export function createLambdaHandler(
   env: NodeJS.ProcessEnv = process.env,
   overrides: { Octokit?: typeof ProbotOctokit } = {},
 ): LambdaHandler {
-  const probot = createProbot({ env, overrides });
+  const probot = createProbot({ env, overrides: { Octokit: BotOctokit, ...overrides } });
   // Probot sets up its logger asynchronously: the queue asks for it when it writes
   const log: WorkLog = {
     info: (fields, message) => probot.log.info(fields, message),

@@ -1,6 +1,7 @@
 import { run, type ProbotOctokit } from "probot";
 import { createKawsBot } from "./app.js";
 import { readDecryptionKey } from "./core/openpgp/decrypt-message.js";
+import { BotOctokit } from "./github/bot-octokit.js";
 
 /** Start-up refused: the message says which variable is wrong and how to fix it. */
 export class StartError extends Error {}
@@ -44,6 +45,6 @@ export async function startServer(
       botKeyPassphrase,
       sweep: minutes > 0 ? { everyMs: minutes * 60_000 } : undefined,
     }),
-    { env: { ...env, WEBHOOK_PATH: env.WEBHOOK_PATH || "/" }, Octokit: options.Octokit },
+    { env: { ...env, WEBHOOK_PATH: env.WEBHOOK_PATH || "/" }, Octokit: options.Octokit ?? BotOctokit },
   );
 }

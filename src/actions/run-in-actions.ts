@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Probot, type Logger, type ProbotOctokit } from "probot";
+import { BotOctokit } from "../github/bot-octokit.js";
 import { createKawsBot, type KawsBotControl, type RepositoryLike } from "../app.js";
 import type { GitHubClient } from "../github/github-client.js";
 import { hardenClient, type HardeningOptions } from "../github/harden-client.js";
@@ -50,7 +51,7 @@ export async function runInActions(
     appId: settings.appId,
     privateKey: settings.privateKey,
     baseUrl: settings.apiUrl,
-    Octokit: options.Octokit,
+    Octokit: options.Octokit ?? BotOctokit,
     log: options.log,
     logLevel: settings.logLevel,
   });

@@ -189,7 +189,14 @@ async function provisionChangedClusters(
     const result = await dispatchProvisioning(
       deps.octokit,
       target.repo,
-      { workflow, defaultBranch: target.defaultBranch, cluster, sha: to },
+      {
+        workflow,
+        defaultBranch: target.defaultBranch,
+        cluster,
+        sha: to,
+        botLogin: deps.botLogin,
+        now: deps.now(),
+      },
       deps.locks,
     );
     deps.log.info(

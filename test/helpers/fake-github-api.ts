@@ -169,6 +169,26 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         return [204, ""];
       },
     ],
+    [
+      "GET",
+      new RegExp(`^${base}/actions/workflows/([^/]+)/runs(\\?|$)`),
+      // each dispatch is a run, titled by provision.yml's run-name
+      (m) => [
+        200,
+        {
+          total_count: dispatches.length,
+          workflow_runs: dispatches
+            .filter((d) => d.workflow === m[1])
+            .map((d, n) => ({
+              id: 5000 + n,
+              head_branch: d.ref,
+              event: "workflow_dispatch",
+              display_title: `provision ${d.inputs.cluster} at ${d.inputs.ref}`,
+            }))
+            .reverse(),
+        },
+      ],
+    ],
     ["GET", /^\/app$/, () => [200, { ...BOT_APP, name: "kaws-bot" }]],
     // the app's installation on this repository, as its JWT asks (a run in GitHub Actions does)
     [

@@ -6,6 +6,7 @@ import { pino } from "pino";
 import { Writable } from "node:stream";
 import { createKawsBot } from "../../src/app.js";
 import type { HardeningOptions } from "../../src/github/harden-client.js";
+import { BotOctokit } from "../../src/github/bot-octokit.js";
 import { WorkQueue } from "../../src/github/work-queue.js";
 
 /** Failed work is tried again after these waits in tests (the bot waits seconds). */
@@ -150,7 +151,7 @@ export async function startWebhookServer(
       appId: 123,
       privateKey: APP_PRIVATE_KEY,
       secret,
-      Octokit: options.production ? ProbotOctokit : TestOctokit,
+      Octokit: options.production ? BotOctokit : TestOctokit,
       log,
       baseUrl: options.baseUrl,
     }),

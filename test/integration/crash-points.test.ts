@@ -192,6 +192,58 @@ describe("a bot process killed mid-reconcile, then GitHub's redelivery to a new 
 });
 
 describe("GitHub failing for a while, the same process", () => {
+  it("dispatches once when GitHub takes the dispatch and its answer never comes", async () => {
+    const f = await mergedRequestAndCluster();
+    // GitHub records the dispatch, then the connection hangs: the bot times out and tries the work again
+    f.github.meanwhile("POST", /\/dispatches$/, () =>
+      f.github.dispatches.push({
+        workflow: "provision.yml",
+        ref: "main",
+        inputs: { cluster: "staging", ref: f.github.refs.get("heads/main")! },
+      }),
+    );
+    f.github.hangNext("POST", /\/dispatches$/);
+    const server = await startWebhookServer({
+      now: () => new Date(),
+      botKey: ids().bot.exportSecret(),
+      github: { timeoutMs: 1_000 },
+      logLevel: "silent",
+    });
+    try {
+      expect(await server.deliver("push", f.push, "push-1")).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    expect(f.github.dispatches).toHaveLength(1);
+    // the outcome was unknown, said so; the run GitHub listed showed the dispatch had landed
+    expect(
+      f.github.statuses.filter((s) => s.context === "kaws/provision/staging").map((s) => s.description),
+    ).toEqual([
+      "provisioning staging dispatched",
+      "provisioning staging: dispatch sent, GitHub's answer lost",
+    ]);
+  });
+
+  it("dispatches again when GitHub's 502 was a refusal: no run listed a minute on", async () => {
+    let later = 0; // how far GitHub's and the bot's clocks have moved on
+    const clock = () => new Date(Date.now() + later);
+    const f = await mergedRequestAndCluster(clock);
+    f.github.failNext("POST", /\/dispatches$/, 502);
+    // the first look at the runs finds none; a minute passes before the next
+    f.github.meanwhile("GET", /\/actions\/workflows\/provision\.yml\/runs/, () => void (later = 61_000));
+    const server = await startWebhookServer({
+      now: clock,
+      botKey: ids().bot.exportSecret(),
+      logLevel: "silent",
+    });
+    try {
+      expect(await server.deliver("push", f.push, "push-1")).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    expect(f.github.dispatches).toHaveLength(1);
+  });
+
   it("ends with one commit, one reply, one dispatch through 5xx bursts and secondary rate limits", async () => {
     const f = await mergedRequestAndCluster();
     const server = await startWebhookServer({
@@ -209,7 +261,7 @@ describe("GitHub failing for a while, the same process", () => {
         ["PATCH", /\/git\/refs\/heads\/main$/, true],
         ["POST", /\/issues\/7\/comments$/, false],
         ["POST", /\/statuses\//, false],
-        ["POST", /\/dispatches$/, true],
+        ["POST", /\/dispatches$/, false], // a 5xx there waits for GitHub to list the run: below
       ] as const;
       for (const [method, path, burst] of steps) {
         f.github.failNext(method, path, 403, "You have exceeded a secondary rate limit.", {

@@ -8,12 +8,17 @@ import { useRepo } from "../helpers/use-repo.js";
 const { ids, repo: built } = useRepo();
 afterEach(() => nock.cleanAll());
 
-async function pushChange(change: { files?: Files; remove?: string[] }, deliveries = 1) {
+async function pushChange(
+  change: { files?: Files; remove?: string[] },
+  deliveries = 1,
+  before?: (f: ReturnType<typeof pullRequestFixture>, head: string) => void,
+) {
   const fixture = pullRequestFixture(built().files, {});
   const merged: Files = { ...built().files, ...change.files };
   for (const path of change.remove ?? []) delete merged[path];
   const head = fixture.repo.commit(merged, {}, [fixture.baseSha], "merged change");
   fixture.github.refs.set("heads/main", head);
+  before?.(fixture, head);
   const server = await startWebhookServer({ now: () => new Date(), botKey: ids().bot.exportSecret() });
   const pull = pullRequestPayload({ headSha: head, baseSha: fixture.baseSha });
   const touched = [...Object.keys(change.files ?? {}), ...(change.remove ?? [])];
@@ -48,6 +53,23 @@ describe("dispatching provisioning", () => {
     const f = await pushChange({ remove: ["pubkeys/bob.asc"] });
     expect(f.repo.required(f.github.refs.get("heads/main")!).message).toMatch(/^kaws: re-encrypt 3 keys/);
     expect(f.github.dispatches).toEqual([]);
+  });
+
+  it("dispatches although a writer posted a look-alike status saying it ran: only the app's own statuses count", async () => {
+    const f = await pushChange(
+      { files: { "clusters/prod/cluster.yml": CLUSTER_YML.replace("count: 3}\nnodes", "count: 5}\nnodes") } },
+      1,
+      (fixture, head) =>
+        fixture.github.statuses.push({
+          sha: head,
+          context: "kaws/provision/prod",
+          state: "success",
+          description: "provisioning prod dispatched",
+          creator: { login: "mallory", type: "User" },
+          created_at: new Date().toISOString(),
+        } as never),
+    );
+    expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "prod", ref: f.head }]);
   });
 
   it("dispatches when cluster.yml changes", async () => {

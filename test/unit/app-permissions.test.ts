@@ -57,6 +57,7 @@ const ROUTES: [RegExp, [string, Access] | null][] = [
     /^POST \/repos\/\{owner\}\/\{repo\}\/actions\/workflows\/\{workflow_id\}\/dispatches$/,
     ["actions", "write"],
   ],
+  [/^GET \/repos\/\{owner\}\/\{repo\}\/actions\/workflows\/\{workflow_id\}\/runs$/, ["actions", "read"]],
 ];
 
 /** What the bot's code asks GitHub for: every REST route it names, and GraphQL (tree and blob reads). */
