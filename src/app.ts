@@ -98,7 +98,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const keyCache = new PublicKeyCache();
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
-    const botIdentity = botIdentityOf(app);
+    const botIdentity = botIdentityOf(app, appOptions.github);
     const depsOf = async (octokit: Context["octokit"], log: Context["log"]): Promise<EvaluationDeps> => {
       const { login, appId } = await botIdentity();
       return {

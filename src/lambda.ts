@@ -23,7 +23,11 @@ export function createLambdaHandler(
   env: NodeJS.ProcessEnv = process.env,
   overrides: { Octokit?: typeof ProbotOctokit } = {},
 ): LambdaHandler {
-  const probot = createProbot({ env, overrides: { Octokit: BotOctokit, ...overrides } });
+  // JSON log lines unless LOG_FORMAT says otherwise: CloudWatch reads them as fields
+  const probot = createProbot({
+    env: { LOG_FORMAT: "json", ...env },
+    overrides: { Octokit: BotOctokit, ...overrides },
+  });
   // Probot sets up its logger asynchronously: the queue asks for it when it writes
   const log: WorkLog = {
     info: (fields, message) => probot.log.info(fields, message),
@@ -38,8 +42,10 @@ export function createLambdaHandler(
   });
   const lambda = adapter.createLambdaFunction(app, { probot });
   return async (event, context) => {
+    if (event.httpMethod === "GET" && event.path?.endsWith("/ping")) return { statusCode: 200, body: "PONG" };
     // the adapter loads the app without waiting: the app's handlers are there once Probot is ready
     await probot.ready();
+    const failedBefore = work.stats().failed;
     const body =
       event.isBase64Encoded && event.body !== null
         ? Buffer.from(event.body, "base64").toString("utf8")
@@ -50,6 +56,13 @@ export function createLambdaHandler(
         context,
       )) as APIGatewayProxyResult;
       await work.idle();
+      // work that failed for good makes the invocation an error: AWS counts it, and GitHub shows
+      // the delivery failed (it can be redelivered)
+      if (work.stats().failed > failedBefore)
+        return {
+          statusCode: 500,
+          body: JSON.stringify({ error: "the delivery's work failed: see the logs" }),
+        };
       return result;
     } catch (error) {
       const status = statusOf(error);

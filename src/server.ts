@@ -45,6 +45,9 @@ export async function startServer(
       botKeyPassphrase,
       sweep: minutes > 0 ? { everyMs: minutes * 60_000 } : undefined,
     }),
-    { env: { ...env, WEBHOOK_PATH: env.WEBHOOK_PATH || "/" }, Octokit: options.Octokit ?? BotOctokit },
+    {
+      env: { LOG_FORMAT: "json", ...env, WEBHOOK_PATH: env.WEBHOOK_PATH || "/" },
+      Octokit: options.Octokit ?? BotOctokit,
+    },
   );
 }

@@ -23,7 +23,7 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,199}$/;
  * must point at a commit of the repository (the caller gives one it trusts, never a fork's head).
  *
  * A waiter polls the ref until it is gone, then tries the create again. A ref it sees held for
- * `staleMs` (default 60 s) without a break is a dead replica's: it deletes it and tries the create
+ * `staleMs` (default 180 s, past the longest secondary-limit wait) without a break is a dead replica's: it deletes it and tries the create
  * again (the create stays the compare-and-set, so one waiter wins). The lock is released in a
  * `finally`; a release GitHub fails is left to that stale limit (logged, not thrown: the work is
  * done). An acquire GitHub fails (5xx, timeout) throws and the work is not done — the next delivery
@@ -49,7 +49,8 @@ export async function withRefLock<T>(
   const ref = `${LOCKS}${lock.name}`;
   const clock = {
     pollMs: timings.pollMs ?? 1_000,
-    staleMs: timings.staleMs ?? 60_000,
+    // longer than the longest wait a holder may spend on GitHub's secondary rate limit (120 s)
+    staleMs: timings.staleMs ?? 180_000,
     sleep: timings.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     now: timings.now ?? (() => performance.now()),
   };

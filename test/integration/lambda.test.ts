@@ -114,6 +114,24 @@ describe("the bot as an AWS Lambda function", () => {
     ).toHaveLength(1);
   });
 
+  it("answers GET /ping, and 500 when the delivery's work failed for good", async () => {
+    const f = pullRequestFixture(built().files, {});
+    const handler = createLambdaHandler(
+      { APP_ID: "123", PRIVATE_KEY: APP_PRIVATE_KEY, WEBHOOK_SECRET: SECRET, LOG_LEVEL: "fatal" },
+      { Octokit: TestOctokit },
+    );
+    const ping = await handler(
+      { httpMethod: "GET", path: "/ping", headers: {} } as unknown as APIGatewayProxyEvent,
+      {} as Context,
+    );
+    expect(ping).toEqual({ statusCode: 200, body: "PONG" });
+    // GitHub refuses the work for good (404: the pull request is gone)
+    for (let i = 0; i < 3; i++) f.github.failNext("GET", /\/compare\//, 404, "Not Found");
+    const pull = pullRequestPayload({ headSha: f.headSha, baseSha: f.baseSha });
+    const result = await handler(apiGatewayEvent("pull_request", pull, "gone"), {} as Context);
+    expect(result.statusCode).toBe(500);
+  });
+
   it("answers 400 to a delivery with a bad signature, and does nothing", async () => {
     const f = pullRequestFixture(built().files, {});
     const handler = createLambdaHandler(
