@@ -207,7 +207,9 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         throw cause;
       }
       metrics.delivery(event, outcome === "joined" ? "joined" : "queued");
-      deliveries.add(context.id);
+      // a delivery that joined waiting work is not remembered: that work may fail for good, and
+      // then the delivery must be redeliverable (doing it again is harmless)
+      if (outcome === "accepted") deliveries.add(context.id);
     };
 
     /** Work timed, counted and reported when it ends (each attempt). */

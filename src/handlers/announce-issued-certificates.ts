@@ -44,6 +44,11 @@ export async function announceIssuedCertificates(
       issue_number: pull,
       body,
     });
+    // A replica reconciling at the same moment may have replied too: the oldest reply stays, the
+    // others of this app go (the later poster always sees the earlier reply, so one remains).
+    const after = await fetchIssueComments(deps.octokit, repo, pull, deps.botLogin);
+    const replies = after.filter((c) => c.byThisApp && c.body.startsWith(marker)).sort((a, b) => a.id - b.id);
+    for (const duplicate of replies.slice(1)) await deleteComment(deps, repo, duplicate.id);
     announced.push(pull);
   }
   return announced;
@@ -93,4 +98,15 @@ async function fileAt(deps: ReconcileDeps, repo: RepoRef, commit: string, path: 
   return !Array.isArray(data) && data.type === "file" && "content" in data
     ? new Uint8Array(Buffer.from(data.content, "base64"))
     : new Uint8Array();
+}
+
+async function deleteComment(deps: ReconcileDeps, repo: RepoRef, id: number): Promise<void> {
+  try {
+    await deps.octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      ...repo,
+      comment_id: id,
+    });
+  } catch (cause) {
+    if ((cause as { status?: number }).status !== 404) throw cause; // another replica removed it first
+  }
 }
