@@ -1,24 +1,40 @@
 import { evaluateChange, type ChangeEvaluation } from "../core/policy/evaluate-change.js";
 import { describePendingActions } from "../core/report/describe-change.js";
 import { findingsJson, formatFindings, type Output } from "./print-findings.js";
+import { CliError } from "./cli-error.js";
 import { readGitTree } from "./read-git-tree.js";
+import { runGit } from "./run-git.js";
 
 export interface CheckOptions {
   readonly repo: string;
   readonly base: string;
+  /** Whose config and keys judge the change (the bot: the default branch's tip); default `base`. */
+  readonly authority?: string;
   readonly head: string;
   readonly author: string;
   readonly json: boolean;
   readonly now: Date;
 }
 
-/** `kaws check`: the pull-request evaluation on two local refs, no GitHub needed. */
+/**
+ * `kaws check`: the pull-request evaluation on local refs, no GitHub needed, as the bot makes it:
+ * the change is what `head` did since its merge base with `base` (a pull request behind its base
+ * brings nothing it did not do), judged by the config and keys of `authority` (default: `base`).
+ */
 export async function checkCommand(options: CheckOptions, out: Output): Promise<number> {
-  const [base, head] = await Promise.all([
-    readGitTree(options.repo, options.base),
+  const mergeBase = await mergeBaseOf(options.repo, options.base, options.head);
+  const [base, head, authority] = await Promise.all([
+    readGitTree(options.repo, mergeBase),
     readGitTree(options.repo, options.head),
+    readGitTree(options.repo, options.authority ?? options.base),
   ]);
-  const evaluation = await evaluateChange({ base, head, author: options.author, now: options.now });
+  const evaluation = await evaluateChange({
+    base,
+    head,
+    authority,
+    author: options.author,
+    now: options.now,
+  });
   if (options.json) {
     out.write(findingsJson(evaluation.findings, { change: changeSummary(evaluation) }));
   } else {
@@ -68,4 +84,14 @@ function describeChange(evaluation: ChangeEvaluation): string {
   if (evaluation.kind !== "none")
     lines.push(`  approvals needed: ${evaluation.requiredApprovals} maintainer(s), not the author`);
   return lines.join("\n") + "\n";
+}
+
+/** Where `head` branched from `base`, as GitHub diffs a pull request. */
+async function mergeBaseOf(repo: string, base: string, head: string): Promise<string> {
+  for (const ref of [base, head]) if (ref.startsWith("-")) throw new CliError(`"${ref}" is not a git ref`);
+  try {
+    return (await runGit(repo, ["merge-base", base, head])).toString("utf8").trim();
+  } catch {
+    throw new CliError(`${base} and ${head} have no common history in ${repo}: no merge base to diff from`);
+  }
 }

@@ -9,8 +9,9 @@ export const USAGE = `kaws — keep the PKI of Kubernetes clusters on AWS in git
 Usage:
   kaws verify [--repo DIR] [--ref REF] [--json]
       Check every invariant on a checkout (or on commit REF). Exit 1 on any error finding.
-  kaws check --base REF --head REF --author LOGIN [--repo DIR] [--json]
-      Evaluate a change as the bot evaluates a pull request, on two local git refs.
+  kaws check --base REF --head REF --author LOGIN [--authority REF] [--repo DIR] [--json]
+      Evaluate a change as the bot evaluates a pull request, on local git refs: what HEAD did since
+      its merge base with BASE, judged by the config and keys of AUTHORITY (default: BASE).
   kaws admin request --cluster C --login L [--groups g1,g2] [--gpg-key FPR] [--key-dir DIR] [--repo DIR]
       Make your private key (outside the repository, mode 0600), a CSR and its signature with your gpg.
   kaws admin sign --cluster C --login L [--repo DIR]
@@ -77,14 +78,23 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
           base: { type: "string" },
           head: { type: "string" },
           author: { type: "string" },
+          authority: { type: "string" },
           json: { type: "boolean" },
         });
-        const { base, head, author } = values;
+        const { base, head, author, authority } = values;
         if (!base || !head || !author)
           throw new CliError("kaws check needs --base REF --head REF --author LOGIN");
         const { checkCommand } = await import("./check-command.js");
         return await checkCommand(
-          { repo: resolve(values.repo ?? "."), base, head, author, json: values.json === true, now },
+          {
+            repo: resolve(values.repo ?? "."),
+            base,
+            head,
+            author,
+            authority,
+            json: values.json === true,
+            now,
+          },
           streams.stdout,
         );
       }

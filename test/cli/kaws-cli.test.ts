@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRepo, commitFiles, type BuiltRepo } from "../helpers/build-repo.js";
 import { identities, type Identities } from "../helpers/identities.js";
 import { makeCsr } from "../helpers/openssl.js";
+import { run } from "../helpers/run.js";
 
 const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
 const kawsBin = join(projectRoot, "bin/kaws.js");
@@ -137,6 +138,58 @@ describe("kaws check", () => {
       requiredApprovals: 1,
       requests: [{ cluster: "prod", login: "carol", groups: ["developers"] }],
     });
+  });
+
+  it("judges a pull request behind its base as the bot does: what it did since the merge base, by the base's keys", () => {
+    // the base moved on after carol branched: mallory's key landed there
+    const behind = mkdtempSync(join(tmpdir(), "kaws-behind-"));
+    try {
+      const start = commitFiles(behind, repo.files, "a correct repository");
+      const { csr } = makeCsr("/CN=carol/O=developers");
+      const request = commitFiles(
+        behind,
+        {
+          "pubkeys/carol.asc": ids.carol.exportPublic(),
+          "clusters/prod/admins/carol.csr": csr,
+          "clusters/prod/admins/carol.csr.asc": ids.carol.detachSign(csr),
+        },
+        "carol asks for access",
+      );
+      run("git", ["-C", behind, "checkout", "-q", "-b", "moved", start]);
+      const moved = commitFiles(
+        behind,
+        { "pubkeys/mallory.asc": ids.mallory.exportPublic() },
+        "mallory joins",
+      );
+      const check = (extra: string[]) =>
+        JSON.parse(
+          kaws([
+            "check",
+            "--repo",
+            behind,
+            "--base",
+            moved,
+            "--head",
+            request,
+            "--author",
+            "carol",
+            "--json",
+            ...extra,
+          ]).stdout,
+        );
+      const verdict = check([]);
+      expect(verdict.ok).toBe(true);
+      // not "removes mallory's key": the pull request never touched it
+      expect(verdict.change).toMatchObject({
+        kind: "request",
+        requests: [{ login: "carol", cluster: "prod" }],
+      });
+      expect(JSON.stringify(verdict.findings)).not.toContain("mallory");
+      // judged by another commit's config and keys when asked
+      expect(check(["--authority", start]).change).toMatchObject({ kind: "request" });
+    } finally {
+      rmSync(behind, { recursive: true, force: true });
+    }
   });
 
   it("exits 1 when the change breaks a rule", () => {
