@@ -65,12 +65,13 @@ describe("kaws provision from the command line", () => {
       expect(noCredentials.stderr).toContain("kaws: no AWS credentials found for ec2:DescribeVpcs");
 
       const usage = await kaws(["provision", "launch", "prod"], env);
-      expect(usage.status).toBe(2);
+      expect(usage.status).toBe(64); // never 2: that means "changes to make", and a workflow applies them
       expect(usage.stderr).toContain("usage: kaws provision plan C [--json] | kaws provision apply C");
       const unknown = await kaws(["provision", "plan", "staging", "--repo", repo], env);
       expect(unknown.stderr).toContain(
         'there is no cluster "staging" (clusters/staging/cluster.yml is missing)',
       );
+      expect(unknown.status).toBe(64);
     } finally {
       await fake.close();
     }
