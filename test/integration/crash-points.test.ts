@@ -2,14 +2,9 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
 import { makeCsr } from "../helpers/openssl.js";
-import {
-  commentPayload,
-  pullRequestPayload,
-  pushPayload,
-  reviewPayload,
-  startWebhookServer,
-} from "../helpers/probot.js";
+import { commentPayload, pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
+import { squashMerge } from "../helpers/squash-merge.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo: built } = useRepo();
@@ -53,28 +48,14 @@ async function mergedRequestAndCluster(clock?: () => Date) {
   } finally {
     await first.stop();
   }
-  const squash = fixture.repo.commit(
-    { ...built().files, ...request, "clusters/staging/cluster.yml": CLUSTER_YML },
-    {},
-    [fixture.baseSha],
-    "Add erin and staging (#7)",
-  );
-  fixture.github.refs.set("heads/main", squash);
-  fixture.github.setCommitPulls(squash, [
-    {
-      number: 7,
-      merged_at: minutes(10).toISOString(),
-      base: { ref: "main", sha: fixture.baseSha },
-      head: { sha: fixture.headSha },
-      user: { login: "erin" },
-      html_url: pull.pull_request.html_url,
-    },
-  ]);
-  const push = pushPayload({
+  const { squash, push } = squashMerge(fixture.github, fixture.repo, {
     pull,
-    before: fixture.baseSha,
-    after: squash,
-    commits: [{ id: squash, added: [...Object.keys(request), "clusters/staging/cluster.yml"] }],
+    baseSha: fixture.baseSha,
+    headSha: fixture.headSha,
+    files: { ...built().files, ...request, "clusters/staging/cluster.yml": CLUSTER_YML },
+    added: [...Object.keys(request), "clusters/staging/cluster.yml"],
+    mergedAt: minutes(10),
+    message: "Add erin and staging (#7)",
   });
   return { ...fixture, squash, push, pull };
 }

@@ -4,14 +4,9 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLambdaHandler } from "../../src/lambda.js";
 import { makeCsr, opensslVerify } from "../helpers/openssl.js";
-import {
-  APP_PRIVATE_KEY,
-  pullRequestPayload,
-  pushPayload,
-  reviewPayload,
-  TestOctokit,
-} from "../helpers/probot.js";
+import { APP_PRIVATE_KEY, pullRequestPayload, reviewPayload, TestOctokit } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
+import { squashMerge } from "../helpers/squash-merge.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo: built } = useRepo();
@@ -83,23 +78,14 @@ describe("the bot as an AWS Lambda function", () => {
     ).toBe(200);
     expect(f.github.checkRuns.at(-1)!.conclusion).toBe("success");
 
-    const squash = f.repo.commit({ ...built().files, ...request }, {}, [f.baseSha], "Add erin (#7)");
-    f.github.refs.set("heads/main", squash);
-    f.github.setCommitPulls(squash, [
-      {
-        number: 7,
-        merged_at: minutes(10).toISOString(),
-        base: { ref: "main", sha: f.baseSha },
-        head: { sha: f.headSha },
-        user: { login: "erin" },
-        html_url: pull.pull_request.html_url,
-      },
-    ]);
-    const push = pushPayload({
+    const { squash, push } = squashMerge(f.github, f.repo, {
       pull,
-      before: f.baseSha,
-      after: squash,
-      commits: [{ id: squash, added: Object.keys(request) }],
+      baseSha: f.baseSha,
+      headSha: f.headSha,
+      files: { ...built().files, ...request },
+      added: Object.keys(request),
+      mergedAt: minutes(10),
+      message: "Add erin (#7)",
     });
     expect((await invoke(apiGatewayEvent("push", push, "d3"))).statusCode).toBe(200);
 

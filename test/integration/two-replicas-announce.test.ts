@@ -2,8 +2,9 @@ import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Files } from "../helpers/build-repo.js";
 import { makeCsr } from "../helpers/openssl.js";
-import { pullRequestPayload, pushPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
+import { pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture, registeredKey } from "../helpers/pull-request-fixture.js";
+import { squashMerge } from "../helpers/squash-merge.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo: built } = useRepo();
@@ -44,23 +45,14 @@ describe("two replicas reconciling the same merge at once (a push on one, the sw
         reviewPayload({ pull, reviewer: "dave", state: "approved", commitId: f.headSha, at: minutes(5) }),
         "review",
       );
-      const squash = f.repo.commit({ ...built().files, ...request }, {}, [f.baseSha], "Add erin (#7)");
-      f.github.refs.set("heads/main", squash);
-      f.github.setCommitPulls(squash, [
-        {
-          number: 7,
-          merged_at: minutes(10).toISOString(),
-          base: { ref: "main", sha: f.baseSha },
-          head: { sha: f.headSha },
-          user: { login: "erin" },
-          html_url: pull.pull_request.html_url,
-        },
-      ]);
-      const push = pushPayload({
+      const { squash, push } = squashMerge(f.github, f.repo, {
         pull,
-        before: f.baseSha,
-        after: squash,
-        commits: [{ id: squash, added: Object.keys(request) }],
+        baseSha: f.baseSha,
+        headSha: f.headSha,
+        files: { ...built().files, ...request },
+        added: Object.keys(request),
+        mergedAt: minutes(10),
+        message: "Add erin (#7)",
       });
       // the listing of #7's comments is slow: each replica reads it before the other's reply lands
       f.github.slowDown("GET", /\/issues\/7\/comments\?/, 400);
