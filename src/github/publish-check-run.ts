@@ -5,6 +5,8 @@ import type { OwnCheckRun } from "./list-own-check-runs.js";
 
 export const CHECK_NAME = "kaws";
 const EXTERNAL_PREFIX = "kaws-bot";
+/** The end of the external id of a run whose annotations are not all in yet. */
+const PARTIAL = ":partial";
 
 export type PublishResult = "created" | "updated" | "unchanged";
 
@@ -52,17 +54,20 @@ export async function publishCheckRun(
     ...repo,
     name: CHECK_NAME,
     head_sha: headSha,
-    external_id: externalId,
+    // marked partial until the last batch of annotations is in
+    external_id: batches.length > 1 ? `${externalId}${PARTIAL}` : externalId,
     details_url: detailsUrl,
     status: "completed",
     conclusion: report.conclusion,
     output: { ...output, annotations: batches[0] ?? [] },
   });
-  for (const batch of batches.slice(1)) {
+  for (const [index, batch] of batches.slice(1).entries()) {
+    const last = index === batches.length - 2;
     await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
       ...repo,
       check_run_id: created.id,
       output: { ...output, annotations: batch },
+      ...(last ? { external_id: externalId } : {}),
     });
   }
   return "created";
@@ -75,7 +80,11 @@ export function checkRunChange(
   ours: OwnCheckRun | undefined,
 ): PublishResult {
   if (ours?.externalId === externalIdOf(pullNumber, report)) return "unchanged";
-  return ours !== undefined && ours.externalId.split(":")[2] === digest(report.annotations)
+  // a run whose annotations went only in part (a later batch failed) is never updated in place:
+  // GitHub keeps what it got and cannot take annotations back, so a new run carries them all
+  return ours !== undefined &&
+    !ours.externalId.endsWith(PARTIAL) &&
+    ours.externalId.split(":")[2] === digest(report.annotations)
     ? "updated"
     : "created";
 }

@@ -50,6 +50,40 @@ describe("the check run stays within GitHub's limits", () => {
     expect(report.annotations).toHaveLength(3000);
   });
 
+  it("makes a new run with every annotation when a batch of an earlier one was lost (GitHub keeps what it got)", async () => {
+    const repo = new FakeRepo();
+    const github = fakeGitHub({ repo, defaultSha: "0", mergeBaseSha: "0" });
+    const many = findings(120);
+    const report = renderCheckRun({
+      evaluation,
+      findings: many,
+      bindings: [],
+      approvals: { approvers: [], required: 1, satisfied: false, ignored: [] },
+      headSha: "c".repeat(40),
+      headPaths: new Set(many.map((f) => f.path)),
+    });
+    const octokit = new TestOctokit({ auth: "token test" });
+    const target = { owner: "acme", repo: "cluster-keys" };
+    const pull = { number: 1, headSha: "c".repeat(40), htmlUrl: "https://example.test/pr/1" };
+    const ours = async () => (await listOwnCheckRuns(octokit, target, pull.headSha, BOT_APP.id, 1)).at(-1);
+    github.failNext("PATCH", /\/check-runs\/\d+$/, 502); // the second batch of 50 is lost
+    await expect(publishCheckRun(octokit, target, pull, report, undefined)).rejects.toMatchObject({
+      status: 502,
+    });
+    // tried again: the run with 50 of 120 annotations is not taken for a complete one
+    expect(await publishCheckRun(octokit, target, pull, report, await ours())).toBe("created");
+    expect(await publishCheckRun(octokit, target, pull, report, await ours())).toBe("unchanged");
+    expect(github.checkRuns).toHaveLength(2);
+    const annotationsSent = github.calls
+      .filter((c) => c.method !== "GET")
+      .slice(-3) // the new run: its create and two updates
+      .reduce(
+        (sum, c) => sum + (c.body as { output: { annotations: unknown[] } }).output.annotations.length,
+        0,
+      );
+    expect(annotationsSent).toBe(120);
+  });
+
   it("sends annotations 50 per request: one create, then updates", async () => {
     const repo = new FakeRepo();
     const github = fakeGitHub({ repo, defaultSha: "0", mergeBaseSha: "0" });
