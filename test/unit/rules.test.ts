@@ -672,5 +672,7 @@ describe("every rule", () => {
 it("says how to renew an expired certificate: a new CSR beside the old .pem would not match it", async () => {
   const { findings } = await verifyTree(repo.tree(), { now: new Date(repo.now.getTime() + 100 * DAY) });
   const expired = findings.find((x) => x.rule === "admin-cert.expired" && x.path === ALICE_PEM)!;
-  expect(expired.message).toContain("remove this .pem and replace the CSR and its signature with a new key's");
+  expect(expired.message).toContain(
+    "remove this .pem and replace the CSR and its signature with a new key's",
+  );
 });
