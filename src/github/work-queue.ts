@@ -26,6 +26,8 @@ export interface WorkQueueOptions {
   readonly concurrency?: number;
   /** Work of one group (installation) running at once. */
   readonly groupConcurrency?: number;
+  /** Work of one group accepted and not finished: one installation never fills the queue for all. */
+  readonly groupCapacity?: number;
   /** The wait before each new attempt of failed work; its length is how many times it is retried. */
   readonly retryDelaysMs?: readonly number[];
   readonly log?: WorkLog;
@@ -84,6 +86,8 @@ export class WorkQueue {
   private readonly concurrency: number;
   private readonly groupConcurrency: number;
   private readonly runningByGroup = new Map<string, number>();
+  private readonly groupCapacity: number;
+  private readonly pendingByGroup = new Map<string, number>();
   private readonly retryDelaysMs: readonly number[];
   private readonly log: WorkLog | undefined;
   private readonly waiting = new Map<string, Entry[]>();
@@ -99,6 +103,7 @@ export class WorkQueue {
     this.capacity = options.capacity ?? 2_000;
     this.concurrency = options.concurrency ?? 16;
     this.groupConcurrency = options.groupConcurrency ?? 4;
+    this.groupCapacity = options.groupCapacity ?? Math.ceil(this.capacity / 4);
     this.retryDelaysMs = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.log = options.log;
   }
@@ -112,6 +117,15 @@ export class WorkQueue {
       this.log?.error({ ...this.stats() }, "work queue full: refusing a delivery");
       throw new QueueFullError(this.capacity);
     }
+    const group = work.group;
+    if (group !== undefined && (this.pendingByGroup.get(group) ?? 0) >= this.groupCapacity) {
+      this.log?.error(
+        { group, ...this.stats() },
+        "work queue full for this installation: refusing a delivery",
+      );
+      throw new QueueFullError(this.groupCapacity);
+    }
+    if (group !== undefined) this.pendingByGroup.set(group, (this.pendingByGroup.get(group) ?? 0) + 1);
     this.enqueue({ work, acceptedAt: Date.now(), attempt: 1, urgent: false });
     if (!this.warnedBacklog && this.size() >= this.capacity / 2) {
       this.warnedBacklog = true;
@@ -207,6 +221,7 @@ export class WorkQueue {
       .then(
         () => {
           this.counts.done++;
+          this.finished(entry);
           entry.settle?.resolve();
         },
         (error: unknown) => this.failed(entry, error),
@@ -235,6 +250,7 @@ export class WorkQueue {
     const fields = { work: work.label, attempt: entry.attempt, err: error };
     if (delay === undefined || !mayPass(error)) {
       this.counts.failed++;
+      this.finished(entry);
       this.log?.error(fields, "work failed; it is not tried again (the next delivery or the sweep will)");
       work.onGiveUp?.(error);
       return;
@@ -247,6 +263,15 @@ export class WorkQueue {
     }, delay);
     timer.unref();
     this.retryTimers.add(timer);
+  }
+
+  /** Accepted work that will not run again: its group has room for more. */
+  private finished(entry: Entry): void {
+    const group = entry.work.group;
+    if (entry.urgent || group === undefined) return;
+    const left = (this.pendingByGroup.get(group) ?? 1) - 1;
+    if (left <= 0) this.pendingByGroup.delete(group);
+    else this.pendingByGroup.set(group, left);
   }
 
   private settleIfIdle(): void {

@@ -67,6 +67,20 @@ describe("the work queue behind the webhooks", () => {
     expect(Object.fromEntries(most)).toEqual({ "installation:1": 2, "installation:2": 2 });
   });
 
+  it("refuses one installation's work past its share (503) while another installation's is taken", async () => {
+    const queue = new WorkQueue({ capacity: 100, groupCapacity: 2, retryDelaysMs: [] });
+    const held = gate();
+    const work = (group: string, key: string) => ({ key, label: key, group, run: () => held.opened });
+    queue.accept(work("installation:1", "a"));
+    queue.accept(work("installation:1", "b"));
+    expect(() => queue.accept(work("installation:1", "c"))).toThrow(QueueFullError);
+    expect(queue.accept(work("installation:2", "d"))).toBe("accepted");
+    held.open();
+    await queue.idle();
+    expect(queue.accept(work("installation:1", "c"))).toBe("accepted"); // its share is free again
+    await queue.idle();
+  });
+
   it("refuses work when full (503), says so in its stats, and takes work again once it drains", async () => {
     const queue = new WorkQueue({ capacity: 2, retryDelaysMs: [] });
     const held = gate();
