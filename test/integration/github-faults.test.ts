@@ -1,10 +1,8 @@
 import nock from "nock";
 import { afterEach, expect, it } from "vitest";
-import { FakeRepo } from "../helpers/fake-repo.js";
-import { startFakeGitHubServer } from "../helpers/fake-github-server.js";
 import { pullRequestPayload, startWebhookServer } from "../helpers/probot.js";
-import { registeredKey } from "../helpers/pull-request-fixture.js";
-import { erinRequest, pullRequestScenario } from "../helpers/pull-request-scenario.js";
+import { pullRequestScenario } from "../helpers/pull-request-scenario.js";
+import { erinOverHttp } from "../helpers/erin-over-http.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
@@ -30,15 +28,7 @@ it("waits as GitHub asks and writes again when a write meets a secondary rate li
 
 it("answers at once, gives up on a GitHub request that never answers, and tries the work again", async () => {
   // a real HTTP fake on 127.0.0.1: a socket that never answers, which only a timeout ends
-  const repoObjects = new FakeRepo();
-  const baseSha = repoObjects.commit(repo().files);
-  const headSha = repoObjects.commit({ ...repo().files, ...erinRequest(ids()) });
-  const fake = await startFakeGitHubServer({
-    repo: repoObjects,
-    defaultSha: baseSha,
-    mergeBaseSha: baseSha,
-    gpgKeys: { erin: [registeredKey(ids().mallory)] },
-  });
+  const { fake, baseSha, headSha, close } = await erinOverHttp(ids(), repo().files);
   const server = await startWebhookServer({
     baseUrl: fake.url,
     github: { timeoutMs: 300 },
@@ -57,21 +47,12 @@ it("answers at once, gives up on a GitHub request that never answers, and tries 
     expect(server.logs.map((l) => l.msg)).toContain("work failed; trying again");
   } finally {
     await server.stop();
-    fake.server.closeAllConnections();
-    await new Promise((resolve) => fake.server.close(resolve));
+    await close();
   }
 });
 
 it("refuses deliveries with 503 while its queue is full, says so on /healthz, and takes them again after", async () => {
-  const repoObjects = new FakeRepo();
-  const baseSha = repoObjects.commit(repo().files);
-  const headSha = repoObjects.commit({ ...repo().files, ...erinRequest(ids()) });
-  const fake = await startFakeGitHubServer({
-    repo: repoObjects,
-    defaultSha: baseSha,
-    mergeBaseSha: baseSha,
-    gpgKeys: { erin: [registeredKey(ids().mallory)] },
-  });
+  const { fake, baseSha, headSha, close } = await erinOverHttp(ids(), repo().files);
   const server = await startWebhookServer({
     baseUrl: fake.url,
     github: { timeoutMs: 500 },
@@ -96,23 +77,14 @@ it("refuses deliveries with 503 while its queue is full, says so on /healthz, an
     expect(fake.api.checkRuns.at(-1)?.conclusion).toBe("action_required");
   } finally {
     await server.stop();
-    fake.server.closeAllConnections();
-    await new Promise((resolve) => fake.server.close(resolve));
+    await close();
   }
 });
 
 it("paces writes per installation, as GitHub asks: one organisation's writes never wait for another's", async () => {
   // two pull requests, each delivered for its own installation, judged at once; Probot's own client
   // (throttling on: about one write a second per installation)
-  const repoObjects = new FakeRepo();
-  const baseSha = repoObjects.commit(repo().files);
-  const headSha = repoObjects.commit({ ...repo().files, ...erinRequest(ids()) });
-  const fake = await startFakeGitHubServer({
-    repo: repoObjects,
-    defaultSha: baseSha,
-    mergeBaseSha: baseSha,
-    gpgKeys: { erin: [registeredKey(ids().mallory)] },
-  });
+  const { fake, baseSha, headSha, close } = await erinOverHttp(ids(), repo().files);
   const server = await startWebhookServer({ baseUrl: fake.url, production: true, logLevel: "warn" });
   try {
     const pullFor = (number: number, installation: number) => {
@@ -143,7 +115,6 @@ it("paces writes per installation, as GitHub asks: one organisation's writes nev
     expect(Date.now() - started).toBeLessThan(30_000);
   } finally {
     await server.stop();
-    fake.server.closeAllConnections();
-    await new Promise((resolve) => fake.server.close(resolve));
+    await close();
   }
 });

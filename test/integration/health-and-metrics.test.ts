@@ -1,10 +1,7 @@
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
-import { FakeRepo } from "../helpers/fake-repo.js";
-import { startFakeGitHubServer } from "../helpers/fake-github-server.js";
 import { pullRequestPayload, startWebhookServer } from "../helpers/probot.js";
-import { registeredKey } from "../helpers/pull-request-fixture.js";
-import { erinRequest } from "../helpers/pull-request-scenario.js";
+import { erinOverHttp } from "../helpers/erin-over-http.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
@@ -12,15 +9,7 @@ afterEach(() => nock.cleanAll());
 
 /** The app served over HTTP against a fake GitHub on 127.0.0.1, with a PR of erin's to deliver. */
 async function served(options: { botKey?: string } = {}) {
-  const objects = new FakeRepo();
-  const baseSha = objects.commit(repo().files);
-  const headSha = objects.commit({ ...repo().files, ...erinRequest(ids()) });
-  const fake = await startFakeGitHubServer({
-    repo: objects,
-    defaultSha: baseSha,
-    mergeBaseSha: baseSha,
-    gpgKeys: { erin: [registeredKey(ids().mallory)] },
-  });
+  const { fake, baseSha, headSha, close } = await erinOverHttp(ids(), repo().files);
   const server = await startWebhookServer({ baseUrl: fake.url, botKey: options.botKey, logLevel: "info" });
   const get = async (path: string) => {
     const response = await fetch(`${server.url}${path}`, { headers: { connection: "close" } });
@@ -28,8 +17,7 @@ async function served(options: { botKey?: string } = {}) {
   };
   const stop = async () => {
     await server.stop();
-    fake.server.closeAllConnections();
-    await new Promise((resolve) => fake.server.close(resolve));
+    await close();
   };
   return { fake, server, get, stop, pull: pullRequestPayload({ headSha, baseSha, author: "erin" }) };
 }

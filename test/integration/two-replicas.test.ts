@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { FakeRepo } from "../helpers/fake-repo.js";
-import { startFakeGitHubServer } from "../helpers/fake-github-server.js";
 import { commentPayload, pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
-import { registeredKey } from "../helpers/pull-request-fixture.js";
-import { erinRequest } from "../helpers/pull-request-scenario.js";
+import { erinOverHttp } from "../helpers/erin-over-http.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
@@ -19,15 +16,7 @@ const SLOW_MS = 400;
  * GitHub served over HTTP, with erin's access request as PR #7 (dave is a maintainer).
  */
 async function twoReplicas() {
-  const objects = new FakeRepo();
-  const baseSha = objects.commit(repo().files);
-  const headSha = objects.commit({ ...repo().files, ...erinRequest(ids()) });
-  const fake = await startFakeGitHubServer({
-    repo: objects,
-    defaultSha: baseSha,
-    mergeBaseSha: baseSha,
-    gpgKeys: { erin: [registeredKey(ids().mallory)] },
-  });
+  const { fake, baseSha, headSha, close } = await erinOverHttp(ids(), repo().files);
   const replica = () => startWebhookServer({ baseUrl: fake.url, logLevel: "silent", locks: { pollMs: 20 } });
   const replicas = [await replica(), await replica()] as const;
   const pull = pullRequestPayload({ headSha, baseSha, author: "erin" });
@@ -45,8 +34,7 @@ async function twoReplicas() {
       fake.api.calls.filter((c) => /\/git\/refs(\/kaws-bot|$)/.test(c.path) && c.method !== "GET"),
     stop: async () => {
       await Promise.all(replicas.map((r) => r.stop()));
-      fake.server.closeAllConnections();
-      await new Promise((resolve) => fake.server.close(resolve));
+      await close();
     },
   };
 }

@@ -1,10 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { FakeRepo } from "../helpers/fake-repo.js";
-import { startFakeGitHubServer } from "../helpers/fake-github-server.js";
 import { pullRequestPayload, reviewPayload, startWebhookServer } from "../helpers/probot.js";
-import { registeredKey } from "../helpers/pull-request-fixture.js";
-import { erinRequest } from "../helpers/pull-request-scenario.js";
+import { erinOverHttp } from "../helpers/erin-over-http.js";
 import { useRepo } from "../helpers/use-repo.js";
 
 const { ids, repo } = useRepo();
@@ -13,15 +10,7 @@ const SCALE = 100; // GitHub's 60 s secondary-limit wait becomes 600 ms
 
 describe("two replicas: an approval, then its dismissal, each on its own replica", () => {
   it("never leaves the check green on the approval a slower replica read before it was dismissed", async () => {
-    const objects = new FakeRepo();
-    const baseSha = objects.commit(repo().files);
-    const headSha = objects.commit({ ...repo().files, ...erinRequest(ids()) });
-    const fake = await startFakeGitHubServer({
-      repo: objects,
-      defaultSha: baseSha,
-      mergeBaseSha: baseSha,
-      gpgKeys: { erin: [registeredKey(ids().mallory)] },
-    });
+    const { fake, baseSha, headSha, close } = await erinOverHttp(ids(), repo().files);
     const replica = () =>
       startWebhookServer({
         baseUrl: fake.url,
@@ -63,8 +52,7 @@ describe("two replicas: an approval, then its dismissal, each on its own replica
       expect(runs.at(-1)!.conclusion).toBe("action_required");
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));
-      fake.server.closeAllConnections();
-      await new Promise((resolve) => fake.server.close(resolve));
+      await close();
     }
   });
 });
