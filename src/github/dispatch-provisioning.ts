@@ -8,7 +8,8 @@ export type DispatchResult =
   | { kind: "already"; state: string }
   | { kind: "failed"; reason: string };
 
-const CONTEXT = (cluster: string) => `kaws/provision/${cluster}`;
+/** The commit status that records a cluster's dispatch and its run's result. */
+export const PROVISION_CONTEXT = (cluster: string) => `kaws/provision/${cluster}`;
 
 /**
  * Start the provisioning workflow for one cluster at one exact commit, once: a commit status
@@ -80,7 +81,7 @@ async function provisionState(
     ref: input.sha,
     per_page: 100,
   });
-  const mine = statuses.filter((status) => status.context === CONTEXT(input.cluster));
+  const mine = statuses.filter((status) => status.context === PROVISION_CONTEXT(input.cluster));
   const shown = mine[0]?.state ?? "none";
   const own = mine.find((status) => status.creator?.login === input.botLogin);
   if (own === undefined) return { shown };
@@ -198,7 +199,7 @@ async function setProvisionStatus(
   await octokit.request("POST /repos/{owner}/{repo}/statuses/{sha}", {
     ...repo,
     sha: input.sha,
-    context: CONTEXT(input.cluster),
+    context: PROVISION_CONTEXT(input.cluster),
     state,
     description: description.slice(0, 140),
     target_url: input.targetUrl,

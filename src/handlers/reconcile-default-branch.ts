@@ -7,6 +7,8 @@ import { clustersToProvision } from "../core/reconcile/clusters-to-provision.js"
 import { commitFiles } from "../github/commit-files.js";
 import { proposeOnBranch, withdrawProposal } from "../github/propose-on-branch.js";
 import { dispatchProvisioning } from "../github/dispatch-provisioning.js";
+import { findUnprovisionedClusters } from "../github/find-unprovisioned-clusters.js";
+import { classifyPath } from "../core/tree/classify-path.js";
 import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
 import { upsertBotIssue } from "../github/upsert-bot-issue.js";
@@ -105,6 +107,8 @@ export async function reconcileDefaultBranch(
     await reportRefused(deps, target.repo, plan.refused, plan.problems);
     if (plan.former.length > 0) await reportFormerAdmins(deps, target, plan, plan.former);
     await provisionChangedClusters(deps, target, target.before ?? head, finalHead, plan.workflow);
+    // no push to go by (the sweep, a command): a recent change no dispatch answered is made up for
+    if (target.before === undefined) await provisionMissedChanges(deps, target, plan, finalHead);
     return result;
   }
   throw new Error(
@@ -185,23 +189,51 @@ async function provisionChangedClusters(
     fetchTreeListing(deps.octokit, target.repo, from),
     fetchTreeListing(deps.octokit, target.repo, to),
   ]);
-  for (const cluster of clustersToProvision(before, after)) {
-    const result = await dispatchProvisioning(
-      deps.octokit,
-      target.repo,
-      {
-        workflow,
-        defaultBranch: target.defaultBranch,
-        cluster,
-        sha: to,
-        botLogin: deps.botLogin,
-        now: deps.now(),
-      },
-      deps.locks,
-    );
-    deps.log.info(
-      { cluster, sha: to, result: result.kind, reason: result.kind === "failed" ? result.reason : undefined },
-      "provisioning",
-    );
-  }
+  for (const cluster of clustersToProvision(before, after))
+    await provision(deps, target, cluster, to, workflow, "provisioning");
+}
+
+/**
+ * A change of a cluster's provisioning inputs in the last week whose push no process saw (so no
+ * dispatch answered it) is provisioned now, at the head, once: the dispatch's status on the head
+ * answers it at the next sweep.
+ */
+async function provisionMissedChanges(
+  deps: ReconcileDeps,
+  target: { repo: RepoRef; defaultBranch: string },
+  plan: ReconcilePlan,
+  head: string,
+): Promise<void> {
+  const clusters = [...plan.tree.keys()].flatMap((path) => {
+    const managed = classifyPath(path);
+    return managed?.kind === "cluster-spec" ? [managed.cluster] : [];
+  });
+  const missed = await findUnprovisionedClusters(deps.octokit, target.repo, {
+    head,
+    clusters,
+    botLogin: deps.botLogin,
+    now: deps.now(),
+  });
+  for (const cluster of missed)
+    await provision(deps, target, cluster, head, plan.workflow, "provisioning a change no dispatch answered");
+}
+
+async function provision(
+  deps: ReconcileDeps,
+  target: { repo: RepoRef; defaultBranch: string },
+  cluster: string,
+  sha: string,
+  workflow: string,
+  why: string,
+): Promise<void> {
+  const result = await dispatchProvisioning(
+    deps.octokit,
+    target.repo,
+    { workflow, defaultBranch: target.defaultBranch, cluster, sha, botLogin: deps.botLogin, now: deps.now() },
+    deps.locks,
+  );
+  deps.log.info(
+    { cluster, sha, result: result.kind, reason: result.kind === "failed" ? result.reason : undefined },
+    why,
+  );
 }

@@ -123,6 +123,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const issueEvents: { issue: number; event: string; created_at: string }[] = [];
   /** The GitHub user each commit is linked to, for those the app wrote. */
   const authors = new Map<string, string>();
+  /** When each commit was made: the app's commits at the fake's clock; a fixture's are old (none). */
+  const commitDates = new Map<string, Date>();
   const clock = options.now ?? (() => new Date());
   let protectedBranch = options.protectedBranch ?? false;
   const base = `/repos/${repo.owner}/${repo.name}`;
@@ -217,6 +219,13 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         const [from, to] = [resolveRef(m[1]!), resolveRef(m[2]!)];
         const known = repo.commits.has(from) && repo.commits.has(to);
         const status = from === to ? "identical" : known && repo.isAncestor(from, to) ? "ahead" : "diverged";
+        // the commits of `to` that `from` lacks, oldest first (first parents; at most a page)
+        const after: { sha: string }[] = [];
+        let sha: string | undefined = to;
+        while (known && sha !== undefined && !repo.isAncestor(sha, from)) {
+          after.unshift({ sha });
+          sha = repo.commits.get(sha)?.parents[0];
+        }
         return [
           200,
           {
@@ -225,7 +234,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
             base_commit: { sha: refs.get("heads/main") ?? options.defaultSha },
             merge_base_commit: { sha: options.mergeBaseSha },
             files: [],
-            commits: [],
+            commits: after.slice(
+              0,
+              Number(new URLSearchParams(m.input.split("?")[1]).get("per_page") ?? 250),
+            ),
           },
         ];
       },
@@ -405,9 +417,11 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       (m) => {
         const query = new URLSearchParams(m.input.split("?")[1]);
         const author = query.get("author");
+        const since = query.get("since");
         const shas = repo
           .commitsTouching(resolveRef(query.get("sha") ?? "main"), query.get("path") ?? "", Infinity)
           .filter((sha) => author === null || authors.get(sha) === author)
+          .filter((sha) => since === null || (commitDates.get(sha)?.getTime() ?? 0) >= Date.parse(since))
           .slice(0, Number(query.get("per_page") ?? 30));
         const authorOf = (sha: string) => (authors.has(sha) ? { login: authors.get(sha) } : null);
         return [
@@ -444,6 +458,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         const request = body as { message: string; tree: string; parents: string[] };
         const sha = repo.commitWith(request.tree, {}, request.parents, request.message);
         authors.set(sha, `${BOT_APP.slug}[bot]`); // the app's token writes it: GitHub links the app
+        commitDates.set(sha, clock());
         return [201, { sha }];
       },
     ],
@@ -698,6 +713,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     /** The pull requests GitHub associates with a commit (`GET /commits/{sha}/pulls`). */
     setCommitPulls(sha: string, pullsOfCommit: unknown[]) {
       commitPulls.set(sha, pullsOfCommit);
+    },
+    /** When a commit was made (GitHub's `since` filter reads it); a fixture's commits are old. */
+    setCommitDate(sha: string, at: Date) {
+      commitDates.set(sha, at);
     },
     /** The GitHub user a commit is linked to (its author and committer). */
     setCommitAuthor(sha: string, login: string) {

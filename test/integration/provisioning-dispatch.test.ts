@@ -1,5 +1,5 @@
 import nock from "nock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CLUSTER_YML, type Files } from "../helpers/build-repo.js";
 import { commentPayload, pullRequestPayload, pushPayload, startWebhookServer } from "../helpers/probot.js";
 import { pullRequestFixture } from "../helpers/pull-request-fixture.js";
@@ -180,6 +180,103 @@ describe("/kaws provision", () => {
       expect(d.fixture.github.dispatches).toEqual([]);
     } finally {
       await d.server.stop();
+    }
+  });
+});
+
+describe("a cluster change whose push no process saw", () => {
+  /** `cluster.yml` of prod changed on main, made `age` ago; the push never delivered; the sweep runs. */
+  async function sweepAfterLostPush(
+    age: number,
+    meanwhile?: (f: ReturnType<typeof pullRequestFixture>) => void,
+  ) {
+    const fixture = pullRequestFixture(built().files, {});
+    const merged = {
+      ...built().files,
+      "clusters/prod/cluster.yml": CLUSTER_YML.replace("count: 3}\nnodes", "count: 5}\nnodes"),
+    };
+    const change = fixture.repo.commit(merged, {}, [fixture.baseSha], "merged change");
+    const later = fixture.repo.commit({ ...merged, "README.md": "notes\n" }, {}, [change], "docs");
+    fixture.github.refs.set("heads/main", later);
+    fixture.github.setCommitDate(change, new Date(Date.now() - age));
+    meanwhile?.(fixture);
+    const server = await startWebhookServer({
+      now: () => new Date(),
+      botKey: ids().bot.exportSecret(),
+      sweepEveryMs: 100,
+    });
+    return { ...fixture, server, change, later };
+  }
+  const sweeps = async (server: Awaited<ReturnType<typeof startWebhookServer>>, count: number) => {
+    const ran = () => server.logs.filter((l) => l.msg === "sweep: reconciling every default branch").length;
+    const target = ran() + count;
+    await vi.waitFor(() => expect(ran()).toBeGreaterThanOrEqual(target), { timeout: 10_000, interval: 20 });
+    await server.work.idle();
+  };
+
+  it("is provisioned at the next sweep, at the head, once", async () => {
+    const f = await sweepAfterLostPush(3_600_000);
+    try {
+      await sweeps(f.server, 4);
+      expect(f.github.dispatches).toEqual([
+        { workflow: "provision.yml", ref: "main", inputs: { cluster: "prod", ref: f.later } },
+      ]);
+      expect(f.server.logs.map((l) => l.msg)).toContain("provisioning a change no dispatch answered");
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("is left alone when the app's dispatch answered it, on its commit or on one after", async () => {
+    for (const on of ["change", "later"] as const) {
+      const f = await sweepAfterLostPush(3_600_000, (fixture) =>
+        fixture.github.statuses.push({
+          sha:
+            on === "change"
+              ? fixture.repo.required(fixture.github.refs.get("heads/main")!).parents[0]!
+              : fixture.github.refs.get("heads/main")!,
+          context: "kaws/provision/prod",
+          state: "success",
+          description: "provisioned",
+          creator: { login: "kaws-bot[bot]", type: "Bot" },
+          created_at: new Date().toISOString(),
+        } as never),
+      );
+      try {
+        await sweeps(f.server, 2);
+        expect(f.github.dispatches).toEqual([]);
+      } finally {
+        await f.server.stop();
+      }
+    }
+  });
+
+  it("is provisioned although a writer's look-alike status says it ran", async () => {
+    const f = await sweepAfterLostPush(3_600_000, (fixture) =>
+      fixture.github.statuses.push({
+        sha: fixture.github.refs.get("heads/main")!,
+        context: "kaws/provision/prod",
+        state: "success",
+        description: "provisioning prod dispatched",
+        creator: { login: "mallory", type: "User" },
+        created_at: new Date().toISOString(),
+      } as never),
+    );
+    try {
+      await sweeps(f.server, 2);
+      expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "prod", ref: f.later }]);
+    } finally {
+      await f.server.stop();
+    }
+  });
+
+  it("is not provisioned by the sweep when older than a week (before the bot, or left on purpose)", async () => {
+    const f = await sweepAfterLostPush(8 * 86_400_000);
+    try {
+      await sweeps(f.server, 2);
+      expect(f.github.dispatches).toEqual([]);
+    } finally {
+      await f.server.stop();
     }
   });
 });
