@@ -11,7 +11,7 @@ import { seenRecord } from "./github/seen-record.js";
 import { WorkQueue, type Work } from "./github/work-queue.js";
 import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
-import type { RefLockTimings } from "./github/ref-lock.js";
+import { lockFenceKey, type RefLockTimings } from "./github/ref-lock.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
 import {
   evaluatePullRequest,
@@ -43,6 +43,11 @@ export interface AppOptions {
   };
   /** How long replicas wait for each other's lock refs, and when one is stale (tests make them short). */
   readonly locks?: RefLockTimings;
+  /**
+   * A secret every replica of the app holds (the webhook secret; in Actions, the app's private key):
+   * its lock refs are marked with a key derived from it, so a lock anyone else made is ignored.
+   */
+  readonly lockSecret?: string;
 }
 
 interface PullRequestLike {
@@ -99,6 +104,10 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
     const botIdentity = botIdentityOf(app, appOptions.github);
+    const locks: RefLockTimings = {
+      ...appOptions.locks,
+      ...(appOptions.lockSecret ? { fenceKey: lockFenceKey(appOptions.lockSecret) } : {}),
+    };
     const depsOf = async (octokit: Context["octokit"], log: Context["log"]): Promise<EvaluationDeps> => {
       const { login, appId } = await botIdentity();
       return {
@@ -109,7 +118,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         now,
         botLogin: login,
         appId,
-        locks: appOptions.locks,
+        locks,
       };
     };
     /**

@@ -39,6 +39,7 @@ export function createLambdaHandler(
     work,
     botKey: env.KAWS_BOT_KEY || undefined,
     botKeyPassphrase: env.KAWS_BOT_KEY_PASSPHRASE || undefined,
+    lockSecret: env.WEBHOOK_SECRET,
   });
   const lambda = adapter.createLambdaFunction(app, { probot });
   return async (event, context) => {

@@ -44,6 +44,7 @@ export async function startServer(
       botKey,
       botKeyPassphrase,
       sweep: minutes > 0 ? { everyMs: minutes * 60_000 } : undefined,
+      lockSecret: env.WEBHOOK_SECRET,
     }),
     {
       env: { LOG_FORMAT: "json", ...env, WEBHOOK_PATH: env.WEBHOOK_PATH || "/" },

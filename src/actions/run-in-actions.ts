@@ -67,6 +67,8 @@ export async function runInActions(
       now: options.now,
       github: options.github,
       locks: options.locks,
+      // concurrent runs share the app's private key: their locks know each other
+      lockSecret: settings.privateKey,
       control: (given) => (control = given),
     }),
   );

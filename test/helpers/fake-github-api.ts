@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { FakeRepo } from "./fake-repo.js";
 
 export interface RecordedCall {
@@ -125,6 +126,9 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const authors = new Map<string, string>();
   /** When each commit was made: the app's commits at the fake's clock; a fixture's are old (none). */
   const commitDates = new Map<string, Date>();
+  /** Annotated tag objects (`POST /git/tags`), by their sha. */
+  const tags = new Map<string, { tag: string; message: string; object: string; type: string }>();
+  const objectOf = (sha: string) => ({ sha, type: tags.has(sha) ? "tag" : "commit" });
   const clock = options.now ?? (() => new Date());
   let protectedBranch = options.protectedBranch ?? false;
   const base = `/repos/${repo.owner}/${repo.name}`;
@@ -480,8 +484,28 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       new RegExp(`^${base}/git/ref/(.+)$`),
       (m) =>
         refs.has(m[1]!)
-          ? [200, { ref: `refs/${m[1]}`, object: { sha: refs.get(m[1]!) } }]
+          ? [200, { ref: `refs/${m[1]}`, object: objectOf(refs.get(m[1]!)!) }]
           : [404, { message: "Not Found" }],
+    ],
+    [
+      "POST",
+      new RegExp(`^${base}/git/tags$`),
+      (_m, body) => {
+        const request = body as { tag: string; message: string; object: string; type: string };
+        if (!repo.commits.has(request.object)) return [422, { message: "Object does not exist" }];
+        const sha = createHash("sha1").update(JSON.stringify(request)).digest("hex");
+        tags.set(sha, request);
+        return [201, { sha, ...request, object: { sha: request.object, type: request.type } }];
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/git/tags/([0-9a-f]{40})$`),
+      (m) => {
+        const tag = tags.get(m[1]!);
+        if (tag === undefined) return [404, { message: "Not Found" }];
+        return [200, { sha: m[1], ...tag, object: { sha: tag.object, type: tag.type } }];
+      },
     ],
     [
       "POST",
@@ -491,9 +515,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
         const request = body as { ref: string; sha: string };
         const name = request.ref.replace(/^refs\//, "");
         if (refs.has(name)) return [422, { message: "Reference already exists" }];
-        if (!repo.commits.has(request.sha)) return [422, { message: "Object does not exist" }];
+        if (!repo.commits.has(request.sha) && !tags.has(request.sha))
+          return [422, { message: "Object does not exist" }];
         refs.set(name, request.sha);
-        return [201, { ref: request.ref, object: { sha: request.sha } }];
+        return [201, { ref: request.ref, object: objectOf(request.sha) }];
       },
     ],
     [
@@ -664,6 +689,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     comments,
     reviews,
     refs,
+    /** Annotated tag objects by sha (the lock refs point at them). */
+    tags,
     issues,
     statuses,
     dispatches,

@@ -166,6 +166,8 @@ export async function startWebhookServer(
       github: options.github,
       work,
       locks: options.locks,
+      // as startServer does: replicas of one app share the webhook secret, and so each other's locks
+      lockSecret: secret,
       sweep:
         options.sweepEveryMs === undefined
           ? undefined

@@ -85,6 +85,21 @@ describe("two replicas on one pull request", () => {
     }
   });
 
+  it("are not held up by a lock ref a writer made: it is not the app's, so it is deleted at once", async () => {
+    const r = await twoReplicas();
+    try {
+      r.api.refs.set("kaws-bot/locks/pr-7", r.baseSha); // `git push origin main:refs/kaws-bot/locks/pr-7`
+      const started = performance.now();
+      expect(await r.replicas[0].deliver("pull_request", r.pull, "d1")).toBe(200);
+      expect(performance.now() - started).toBeLessThan(5_000); // the stale limit is 3 minutes
+      expect(r.runs()).toHaveLength(1);
+      expect(r.stickies()).toHaveLength(1);
+      expect(r.api.refs.has("kaws-bot/locks/pr-7")).toBe(false);
+    } finally {
+      await r.stop();
+    }
+  });
+
   it("leave one check run and one sticky comment when both get the same delivery", async () => {
     const r = await twoReplicas();
     try {
