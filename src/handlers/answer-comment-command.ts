@@ -4,6 +4,9 @@ import { fetchDefaultBranchConfig } from "../github/fetch-default-branch-config.
 import { fetchPullRequestDiscussion, type IssueComment } from "../github/fetch-pull-request-discussion.js";
 import type { RepoRef } from "../github/github-client.js";
 import { replyOnce } from "../github/reply-once.js";
+import type { KawsConfig } from "../core/config/kaws-config.js";
+import { ONLY_MAINTAINERS_APPROVE } from "../core/policy/count-approvals.js";
+import { AUTHOR_CANNOT_APPROVE } from "./count-pull-request-approvals.js";
 import { resolveMaintainers } from "../github/resolve-maintainers.js";
 import { evaluatePullRequest, type EvaluationDeps, type PullRequestTarget } from "./evaluate-pull-request.js";
 
@@ -43,41 +46,50 @@ export async function answerCommentCommand(
   seen: ApprovalRecord = EMPTY_RECORD,
 ): Promise<void> {
   const { octokit } = deps;
-  if ((command.name === "approve" || command.name === "approve-cancel") && target.pull !== undefined) {
-    const verdict = await evaluatePullRequest(deps, target.pull, seen);
-    if (comment.action !== "created" || command.name !== "approve") return;
-    const why = verdict.approvals.ignored.find((item) => item.login === comment.login.toLowerCase());
-    if (why !== undefined)
-      await replyOnce(
-        octokit,
-        target.repo,
-        target.issueNumber,
-        comment,
-        `your approval counts for nothing: ${why.reason}.`,
-        verdict.comments,
-      );
+  const approval = command.name === "approve" || command.name === "approve-cancel";
+  if (comment.action !== "created" && !approval) return;
+  const config = await fetchDefaultBranchConfig(octokit, target.repo, target.defaultBranch);
+  const maintainer =
+    config !== null &&
+    (await resolveMaintainers(octokit, target.repo.owner, config, [comment.login])).has(
+      comment.login.toLowerCase(),
+    );
+  if (approval && target.pull !== undefined && maintainer) {
+    await judgeApproval(deps, target, target.pull, comment, command, seen);
     return;
   }
-  if (comment.action !== "created") return;
-  const [config, discussion] = await Promise.all([
-    fetchDefaultBranchConfig(octokit, target.repo, target.defaultBranch),
-    fetchPullRequestDiscussion(octokit, target.repo, target.issueNumber, deps.botLogin),
-  ]);
+  // Anyone else's command changes nothing, so nothing is judged again for it (a stream of
+  // `/kaws` comments costs a read each, not an evaluation), and anyone is answered at most once an
+  // hour per issue: the bot's own replies, on GitHub, say when it last answered them.
+  if (comment.action !== "created" || (command.name === "approve-cancel" && target.pull !== undefined))
+    return;
+  const discussion = await fetchPullRequestDiscussion(
+    octokit,
+    target.repo,
+    target.issueNumber,
+    deps.botLogin,
+  );
   const reply = (text: string) =>
     replyOnce(octokit, target.repo, target.issueNumber, comment, text, discussion.comments);
-  if (config === null) {
-    await reply(
-      "the default branch's `.github/kaws.yml` is invalid, so nobody can run commands until it is fixed.",
-    );
+  if (!maintainer) {
+    const refusal = refusalFor(config, target, comment, command);
+    if (answeredWithin(discussion.comments, comment.login, REFUSAL_EVERY_MS, deps.now()))
+      deps.log.info(
+        { login: comment.login, issue: target.issueNumber },
+        "refused again within the hour: not answered",
+      );
+    else await reply(`${refusal}${refusedMarker(comment.login)}`);
     return;
   }
-  const maintainers = await resolveMaintainers(octokit, target.repo.owner, config, [comment.login]);
-  if (!maintainers.has(comment.login.toLowerCase())) {
-    await reply(
-      "thanks — `/kaws` commands are for the maintainers listed in the default branch's `.github/kaws.yml`, so this one was not run.",
-    );
-    return;
-  }
+  await runCommand(deps, command, reply);
+}
+
+/** A maintainer's command other than an approval on a pull request, answered in one reply. */
+async function runCommand(
+  deps: CommandDeps,
+  command: KawsCommand,
+  reply: (text: string) => Promise<boolean>,
+): Promise<void> {
   switch (command.name) {
     case "too-long":
       await reply(
@@ -112,6 +124,60 @@ export async function answerCommentCommand(
       await reply(`\`/kaws ${command.text}\` is not a command.\n\n${HELP_TEXT}`);
       return;
   }
+}
+
+/** A maintainer's approval or cancel: the pull request judged again, and a word when it counts for nothing. */
+async function judgeApproval(
+  deps: CommandDeps,
+  target: CommandTarget,
+  pull: PullRequestTarget,
+  comment: CommandComment,
+  command: KawsCommand,
+  seen: ApprovalRecord,
+): Promise<void> {
+  const verdict = await evaluatePullRequest(deps, pull, seen);
+  if (comment.action !== "created" || command.name !== "approve") return;
+  const why = verdict.approvals.ignored.find((item) => item.login === comment.login.toLowerCase());
+  if (why !== undefined)
+    await replyOnce(
+      deps.octokit,
+      target.repo,
+      target.issueNumber,
+      comment,
+      `your approval counts for nothing: ${why.reason}.`,
+      verdict.comments,
+    );
+}
+
+/** How often one person's refused commands on one issue are answered. */
+const REFUSAL_EVERY_MS = 60 * 60_000;
+
+const refusedMarker = (login: string) => `\n<!-- kaws-bot:refused:${login.toLowerCase()} -->`;
+
+/** Whether this app answered a refused command of `login` on this issue within `ms`. */
+function answeredWithin(comments: readonly IssueComment[], login: string, ms: number, now: Date): boolean {
+  const marker = refusedMarker(login).trim();
+  return comments.some(
+    (c) => c.byThisApp && c.body.includes(marker) && now.getTime() - c.createdAt.getTime() < ms,
+  );
+}
+
+/** Why a command of someone who is not a maintainer (or of anyone, under an invalid config) was not run. */
+function refusalFor(
+  config: KawsConfig | null,
+  target: CommandTarget,
+  comment: CommandComment,
+  command: KawsCommand,
+): string {
+  if (config === null)
+    return "the default branch's `.github/kaws.yml` is invalid, so nobody can run commands until it is fixed.";
+  if (command.name !== "approve" || target.pull === undefined)
+    return "thanks — `/kaws` commands are for the maintainers listed in the default branch's `.github/kaws.yml`, so this one was not run.";
+  const reason =
+    comment.login.toLowerCase() === target.pull.author.toLowerCase()
+      ? AUTHOR_CANNOT_APPROVE
+      : ONLY_MAINTAINERS_APPROVE;
+  return `your approval counts for nothing: ${reason}.`;
 }
 
 export type { IssueComment };

@@ -43,6 +43,9 @@ export interface PullRequestApprovals {
   readonly record: ApprovalRecord;
 }
 
+/** Why the author's own approval never counts. */
+export const AUTHOR_CANNOT_APPROVE = "the author of a change cannot approve it";
+
 /**
  * The maintainers' approvals of a pull request's exact head (DESIGN 4.1), from GitHub's reviews and
  * comments, bound with GitHub's own timestamps on this app's own check runs, and what the bot
@@ -69,7 +72,7 @@ export async function countPullRequestApprovals(
       login.toLowerCase(),
       "nobody approves access for themselves: this pull request changes their own key or certificate request",
     );
-  excluded.set(input.pull.author.toLowerCase(), "the author of a change cannot approve it");
+  excluded.set(input.pull.author.toLowerCase(), AUTHOR_CANNOT_APPROVE);
   const maxAgeDays = Math.min(...input.authorities.map((c) => c.approval_max_age_days));
   const approvals = countApprovals({
     signals,

@@ -302,4 +302,36 @@ describe("other commands", () => {
       await s.server.stop();
     }
   });
+
+  it("answers a stranger's stream of `/kaws` comments once an hour, and judges the pull request again for none", async () => {
+    const s = await scenario();
+    try {
+      await s.deliver("pull_request", s.pull);
+      const judged = () => s.github.calls.filter((c) => c.path.includes("/compare/")).length;
+      const before = judged();
+      const spam = async (body: string, at: Date) => {
+        s.setClock(at);
+        const comment = s.github.addComment(7, "mallory", body, at);
+        await s.deliver(
+          "issue_comment",
+          commentPayload({ pull: s.pull, id: comment.id, login: "mallory", body, at }),
+        );
+      };
+      for (let i = 0; i < 6; i++) await spam(i % 2 ? "/kaws approve" : "/kaws rotate prod", minutes(1 + i));
+      expect(judged()).toBe(before); // no evaluation for anyone's command that changes nothing
+      expect(s.replies()).toEqual([
+        expect.stringContaining("@mallory thanks — `/kaws` commands are for the maintainers"),
+      ]);
+      await spam("/kaws approve", minutes(62)); // an hour after the first answer: answered again
+      expect(s.replies()).toHaveLength(2);
+      expect(s.replies()[1]).toContain(
+        "@mallory your approval counts for nothing: only maintainers (from the default branch's .github/kaws.yml) can approve.",
+      );
+      expect(
+        s.server.logs.filter((l) => l.msg === "refused again within the hour: not answered"),
+      ).toHaveLength(5);
+    } finally {
+      await s.server.stop();
+    }
+  });
 });

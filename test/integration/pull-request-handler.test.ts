@@ -83,6 +83,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
       "GET /repos/acme/cluster-keys/git/blobs/BLOB",
       "GET /repos/acme/cluster-keys/git/blobs/BLOB",
       "GET /repos/acme/cluster-keys/git/ref/heads/main",
+      "GET /repos/acme/cluster-keys/git/ref/kaws-bot/locks/pr-7", // the release: still its own lock?
       "GET /repos/acme/cluster-keys/git/trees/BASE?recursive=1",
       "GET /repos/acme/cluster-keys/git/trees/HEAD?recursive=1",
       "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
@@ -95,11 +96,14 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
       "POST /graphql",
       "POST /repos/acme/cluster-keys/check-runs",
       "POST /repos/acme/cluster-keys/git/refs",
+      "POST /repos/acme/cluster-keys/git/tags",
       "POST /repos/acme/cluster-keys/issues/7/comments",
     ]);
+    const lockTag = github.calls.find((c) => c.path.endsWith("/git/tags"))?.body as { object: string };
+    expect(lockTag.object).toBe(baseSha); // the default branch's tip the evaluation read, never the fork's head
     expect(github.calls.find((c) => c.path.endsWith("/git/refs"))?.body).toEqual({
       ref: "refs/kaws-bot/locks/pr-7",
-      sha: baseSha, // the default branch's tip the evaluation read, never the fork's head
+      sha: expect.not.stringMatching(baseSha), // the lock's own tag, on that commit
     });
     expect(github.refs.has("kaws-bot/locks/pr-7")).toBe(false);
 
@@ -187,7 +191,7 @@ describe("a new admin opens a pull request with their key and a CSR signed with 
     expect(Object.keys(bigger.files).length).toBeGreaterThan(Object.keys(builtRepo().files).length * 3);
     expect(biggerCalls.sort()).toEqual(smallCalls.sort());
     expect(smallCalls.length).toBeGreaterThanOrEqual(8); // compare, 2 trees, GraphQL, blobs, gpg keys, check run, comment
-    expect(smallCalls.length).toBeLessThanOrEqual(23); // 5 of them the lock and the reads again of a first report, 3 the check after writing
+    expect(smallCalls.length).toBeLessThanOrEqual(25); // 7 of them the lock and the reads again of a first report, 3 the check after writing
   });
 });
 
@@ -209,7 +213,8 @@ describe("idempotency", () => {
       (c) => c.method !== "GET" && !c.path.includes("access_tokens") && !c.path.includes("graphql"),
     );
     expect(writes.map((c) => `${c.method} ${c.path.split("/").slice(-2).join("/")}`)).toEqual([
-      "POST git/refs", // the lock, only around the first report's creations
+      "POST git/tags", // the lock's mark, then the lock, only around the first report's creations
+      "POST git/refs",
       "POST cluster-keys/check-runs",
       "POST 7/comments",
       "DELETE locks/pr-7",

@@ -121,11 +121,14 @@ function withdraw(signal: ApprovalSignal, approvals: Set<string>): void {
 }
 
 /** Why an approving signal counts for nothing, or null when it counts for its commit. */
+/** Why a non-maintainer's approval never counts. */
+export const ONLY_MAINTAINERS_APPROVE =
+  "only maintainers (from the default branch's .github/kaws.yml) can approve";
+
 function refuse(input: ApprovalRules, signal: ApprovalSignal, login: string): string | null {
   const excluded = input.excluded.get(login);
   if (excluded !== undefined) return excluded;
-  if (!input.isMaintainer(login))
-    return "only maintainers (from the default branch's .github/kaws.yml) can approve";
+  if (!input.isMaintainer(login)) return ONLY_MAINTAINERS_APPROVE;
   if (signal.kind === "comment" && signal.edited)
     return "an edited comment does not count: write a new `/kaws approve`";
   if (input.notBefore !== undefined && signal.at.getTime() < input.notBefore.getTime())
