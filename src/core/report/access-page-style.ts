@@ -15,7 +15,7 @@ p { margin: 0.3rem 0; }
 code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; }
 .mono { overflow-wrap: anywhere; }
 td { overflow-wrap: break-word; }
-.date { white-space: nowrap; }
+.date, .nowrap { white-space: nowrap; }
 .muted { color: var(--muted); }
 .legend span { display: inline-block; margin-right: 1rem; }
 .legend i { display: inline-block; width: 1.6rem; height: 0.7rem; border-radius: 3px; margin-right: 0.3rem; vertical-align: middle; }

@@ -32,7 +32,7 @@ Expiring: admin certificates within ${picture.warnDays.admin} days, CA, master a
 <main>
 ${clusters || "<p>No clusters.</p>"}
 </main>
-<footer><p>Made by <code>kaws report</code>. Approvals are read from the trailers of the commit that added each certificate; <code>kaws audit</code> proves them.</p></footer>
+<footer><p>Made by <code>kaws report</code>. Who approved a certificate is read from the <code>Kaws-Certificate:</code> trailer of the commit that added it, as git records that commit; “unknown” when it has none (a direct push, a break-glass signing).</p></footer>
 </body>
 </html>
 `;
@@ -62,7 +62,10 @@ function adminTable(admins: readonly AdminAccess[]): string {
       ["Admin", `<b>${e(a.login)}</b>`],
       ["Groups", groups(a.groups)],
       ["OpenPGP key", key(a.key)],
-      ["Serial", `<span class="mono">${e(c.serial)}</span> <span class="muted">${e(c.keyAlgorithm)}</span>`],
+      [
+        "Serial",
+        `<span class="mono">${e(c.serial)}</span> <span class="muted nowrap">${e(c.keyAlgorithm)}</span>`,
+      ],
       ["Valid from", `<span class="date">${e(c.notBefore.slice(0, 10))}</span>`],
       ["Until", `<span class="status">${statusWord(c)}</span> ${e(ending(c))}`],
       ["Approved by", approvedBy(a)],
@@ -77,7 +80,7 @@ function pendingTable(pending: readonly PendingRequest[]): string {
       ["Login", `<b>${e(p.login)}</b>`],
       ["Groups", groups(p.groups)],
       ["OpenPGP key", key(p.key)],
-      ["CSR", `<code>${e(p.path)}</code> <span class="muted">${e(p.keyAlgorithm)}</span>`],
+      ["CSR", `<code>${e(p.path)}</code> <span class="muted nowrap">${e(p.keyAlgorithm)}</span>`],
       ["CSR SHA-256", `<span class="mono">${e(p.csrSha256)}</span>`],
     ]),
   );
