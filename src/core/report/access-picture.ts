@@ -4,7 +4,7 @@ import { sha256Hex } from "../hash.js";
 import { describePublicKey } from "../pki/describe-public-key.js";
 import { readCertificate, type Certificate } from "../pki/read-certificate.js";
 import { readCsr, type CsrFacts } from "../pki/read-csr.js";
-import { buildRepoModel, type AdminFiles, type ClusterFiles, type RepoModel } from "../policy/repo-model.js";
+import { buildRepoModel, type ClusterFiles, type RepoModel } from "../policy/repo-model.js";
 import { CLUSTER_ROLES, classifyPath, type ClusterRole } from "../tree/classify-path.js";
 import type { RepoTree, TreeEntry } from "../tree/repo-tree.js";
 import { adminKeySummary, type AdminKeySummary } from "./admin-key-summary.js";
@@ -116,7 +116,7 @@ function clusterAccess(cluster: ClusterFiles, context: ClusterContext): ClusterA
   for (const [login, files] of [...cluster.admins].sort(([a], [b]) => compare(a, b))) {
     if (files.certificate !== undefined)
       admins.push(adminAccess(cluster.name, login, files.certificate, context));
-    else if (files.csr !== undefined) pending.push(pendingRequest(login, files, context));
+    else if (files.csr !== undefined) pending.push(pendingRequest(login, files.csr, context));
   }
   return { name: cluster.name, certificates, admins, pending };
 }
@@ -142,8 +142,7 @@ function adminAccess(cluster: string, login: string, entry: TreeEntry, context: 
   };
 }
 
-function pendingRequest(login: string, files: AdminFiles, context: ClusterContext): PendingRequest {
-  const entry = files.csr!;
+function pendingRequest(login: string, entry: TreeEntry, context: ClusterContext): PendingRequest {
   const bytes = bytesOf(entry);
   const csr = csrAt(entry, bytes);
   return {
@@ -168,7 +167,7 @@ function csrAt(entry: TreeEntry, bytes: Uint8Array): CsrFacts {
   return read.facts;
 }
 
-/** `renew_before_days` when the config has it (and parses), else the default. */
+/** The config's `renew_before_days` when it sets one, else the default; a config that does not parse stops the report. */
 function adminWarnDays(config: TreeEntry | undefined): number {
   if (config === undefined) return DEFAULT_ADMIN_WARN_DAYS;
   const parsed: Record<string, unknown> = parseKawsConfig(bytesOf(config), config.path);
