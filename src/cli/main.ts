@@ -31,6 +31,10 @@ Usage:
   kaws provision apply C [--repo DIR]
       Make those changes (instances replaced one at a time); masters and nodes get their PKI, opened
       with the bot's key from KAWS_BOT_KEY. Safe to run again. Exit 0 done, 1 a problem.
+  kaws report [--repo DIR] [--ref REF] [--json] [--html FILE]
+      Who can reach which cluster: each admin's groups, key, certificate serial and dates, days
+      left, who approved it; pending requests; CA, master and node expiry. --html FILE writes one
+      self-contained page with a timeline per cluster.
   kaws bot-key [--name NAME] [--repo DIR]
       Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
   kaws help
@@ -116,6 +120,25 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
       }
       case "provision":
         return await provision(rest, streams, now);
+      case "report": {
+        const { values } = parse(rest, {
+          repo: { type: "string" },
+          ref: { type: "string" },
+          json: { type: "boolean" },
+          html: { type: "string" },
+        });
+        const { reportCommand } = await import("./report-command.js");
+        return await reportCommand(
+          {
+            repo: resolve(values.repo ?? "."),
+            ref: values.ref,
+            json: values.json === true,
+            html: values.html === undefined ? undefined : resolve(values.html),
+            now,
+          },
+          streams.stdout,
+        );
+      }
       case "bot-key": {
         const { values } = parse(rest, { repo: { type: "string" }, name: { type: "string" } });
         const { botKeyCommand } = await import("./bot-key-command.js");

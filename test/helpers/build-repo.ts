@@ -4,7 +4,10 @@ import * as openpgp from "openpgp";
 import { parseClusterSpec } from "../../src/core/config/cluster-spec.js";
 import { encryptToRecipients } from "../../src/core/openpgp/encrypt-to-recipients.js";
 import { generateClusterPki, type ClusterPki } from "../../src/core/pki/generate-cluster-pki.js";
-import { issueClientCertificate } from "../../src/core/pki/issue-client-certificate.js";
+import {
+  issueClientCertificate,
+  type IssuedCertificate,
+} from "../../src/core/pki/issue-client-certificate.js";
 import { readCertificate } from "../../src/core/pki/read-certificate.js";
 import { readCsr } from "../../src/core/pki/read-csr.js";
 import { importSigningKey } from "../../src/core/pki/signing-key.js";
@@ -45,8 +48,8 @@ export interface BuiltRepo {
   readonly pki: ClusterPki;
   readonly now: Date;
   tree(): RepoTree;
-  /** Add a signed CSR (and, unless `certificate: false`, its certificate) for `login` on prod. */
-  addAdmin(login: string, signer: GpgHome, options?: AdminOptions): Promise<void>;
+  /** Add a signed CSR (and, unless `certificate: false`, its certificate, returned) for `login` on prod. */
+  addAdmin(login: string, signer: GpgHome, options?: AdminOptions): Promise<IssuedCertificate | undefined>;
 }
 
 export interface AdminOptions {
@@ -55,6 +58,8 @@ export interface AdminOptions {
   readonly armor?: boolean;
   readonly textmode?: boolean;
   readonly certificate?: boolean;
+  /** When the certificate is issued (default: the repository's `now`). */
+  readonly issuedAt?: Date;
 }
 
 /**
@@ -100,7 +105,7 @@ export async function buildRepo(ids: Identities, now = new Date()): Promise<Buil
         armor: options.armor,
         textmode: options.textmode,
       });
-      if (options.certificate === false) return;
+      if (options.certificate === false) return undefined;
       const facts = readCsr(csr);
       if (!facts.ok) throw new Error(facts.detail);
       const issued = await issueClientCertificate({
@@ -110,9 +115,10 @@ export async function buildRepo(ids: Identities, now = new Date()): Promise<Buil
         ca: ca.certificate,
         caKey,
         days: 90,
-        now,
+        now: options.issuedAt ?? now,
       });
       files[`clusters/prod/admins/${login}.pem`] = issued.pem;
+      return issued;
     },
   };
   await built.addAdmin("alice", ids.alice, { groups: ["developers"] });

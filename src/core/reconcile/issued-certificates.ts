@@ -4,6 +4,8 @@ export interface CertificateTrailer {
   readonly login: string;
   readonly serial: string;
   readonly csrSha256: string;
+  /** The maintainers whose approvals the reconciler counted, as the trailer lists them. */
+  readonly approvers: readonly string[];
 }
 
 /** A certificate a reconcile commit records, and the pull request whose approval it came from. */
@@ -12,7 +14,7 @@ export interface IssuedCertificateRecord extends CertificateTrailer {
 }
 
 const TRAILER =
-  /^Kaws-Certificate: ([a-z0-9-]+)\/([a-z0-9-]+) serial=([0-9a-fA-F]+) csr-sha256=([0-9a-f]{64})(?: |$)/;
+  /^Kaws-Certificate: ([a-z0-9-]+)\/([a-z0-9-]+) serial=([0-9a-fA-F]+) csr-sha256=([0-9a-f]{64})(?: approvers=([a-z0-9,-]*))?(?: |$)/;
 const APPROVED_IN = /^- ([a-z0-9-]+) on ([a-z0-9-]+), approved in #(\d+)$/;
 
 /** The certificate trailers of one commit message (reconcileCommitMessage's format), line by line. */
@@ -21,7 +23,13 @@ export function certificateTrailers(message: string): CertificateTrailer[] {
   for (const line of message.split("\n")) {
     const match = TRAILER.exec(line.trim());
     if (match !== null)
-      trailers.push({ cluster: match[1]!, login: match[2]!, serial: match[3]!, csrSha256: match[4]! });
+      trailers.push({
+        cluster: match[1]!,
+        login: match[2]!,
+        serial: match[3]!,
+        csrSha256: match[4]!,
+        approvers: (match[5] ?? "").split(",").filter(Boolean),
+      });
   }
   return trailers;
 }
