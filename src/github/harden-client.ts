@@ -28,9 +28,21 @@ export function hardenClient(octokit: GitHubClient, options: HardeningOptions = 
     for (let attempt = 1; ; attempt++) {
       try {
         const signal = AbortSignal.timeout(timeoutMs);
-        // the signal reaches fetch only through some auth strategies: the race ends the wait anyway
+        // The time includes the wait in Probot's throttle queue: a request given up there must
+        // never be sent later (the work is tried again: a comment would land twice), so the fetch
+        // it reaches refuses once the time is up. Octokit's hooks pass on the options object they
+        // were given, not their caller's copy: the signal and the fetch are set on it in place.
+        const send = fetchOf(requestOptions);
+        requestOptions.request = {
+          ...requestOptions.request,
+          signal,
+          fetch: ((input, init) =>
+            signal.aborted
+              ? Promise.reject(Object.assign(new Error("given up before it was sent"), { status: 504 }))
+              : send(input, init)) satisfies typeof fetch,
+        };
         return await Promise.race([
-          request({ ...requestOptions, request: { ...requestOptions.request, signal } }),
+          request(requestOptions),
           timedOut(signal, `${requestOptions.method} ${requestOptions.url}`, timeoutMs),
         ]);
       } catch (error) {
@@ -44,6 +56,18 @@ export function hardenClient(octokit: GitHubClient, options: HardeningOptions = 
     }
   });
   return octokit;
+}
+
+const sentBy = new WeakMap<object, typeof fetch>();
+
+/** The fetch a request would use: the client's own, or the global one (kept across attempts). */
+function fetchOf(requestOptions: { request?: { fetch?: typeof fetch } }): typeof fetch {
+  let send = sentBy.get(requestOptions);
+  if (send === undefined) {
+    send = requestOptions.request?.fetch ?? ((input, init) => fetch(input, init));
+    sentBy.set(requestOptions, send);
+  }
+  return send;
 }
 
 /** Seconds to wait when the error is a secondary rate limit, else null. */
