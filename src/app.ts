@@ -11,6 +11,7 @@ import { seenRecord } from "./github/seen-record.js";
 import { WorkQueue, type Work } from "./github/work-queue.js";
 import { listOpenPullRequests } from "./github/list-open-pull-requests.js";
 import { RecentDeliveries } from "./github/recent-deliveries.js";
+import { evaluatorInProcess, evaluatorOnWorkers } from "./core/worker/change-evaluator.js";
 import { lockFenceKey, type RefLockTimings } from "./github/ref-lock.js";
 import { answerCommentCommand } from "./handlers/answer-comment-command.js";
 import {
@@ -48,6 +49,11 @@ export interface AppOptions {
    * its lock refs are marked with a key derived from it, so a lock anyone else made is ignored.
    */
   readonly lockSecret?: string;
+  /**
+   * Worker threads for pull-request evaluations (a long-running server: one per core); none or 0:
+   * evaluations run in the event loop's thread (Lambda, Actions, tests).
+   */
+  readonly workers?: number;
 }
 
 interface PullRequestLike {
@@ -101,6 +107,10 @@ export function createKawsBot(appOptions: AppOptions = {}) {
     const metrics = new BotMetrics(() => work.stats());
     const cache = new BlobCache();
     const keyCache = new PublicKeyCache();
+    const evaluator =
+      (appOptions.workers ?? 0) > 0
+        ? evaluatorOnWorkers(appOptions.workers!, keyCache)
+        : evaluatorInProcess(keyCache);
     const deliveries = new RecentDeliveries();
     const now = appOptions.now ?? (() => new Date());
     const botIdentity = botIdentityOf(app, appOptions.github);
@@ -119,6 +129,7 @@ export function createKawsBot(appOptions: AppOptions = {}) {
         botLogin: login,
         appId,
         locks,
+        evaluator,
       };
     };
     /**

@@ -2,6 +2,7 @@ import { run, type ProbotOctokit } from "probot";
 import { createKawsBot } from "./app.js";
 import { readDecryptionKey } from "./core/openpgp/decrypt-message.js";
 import { BotOctokit } from "./github/bot-octokit.js";
+import { defaultWorkerCount } from "./core/worker/change-evaluator.js";
 
 /** Start-up refused: the message says which variable is wrong and how to fix it. */
 export class StartError extends Error {}
@@ -15,6 +16,17 @@ function sweepMinutes(value: string | undefined): number {
       `KAWS_SWEEP_MINUTES must be a number of minutes (0 turns the sweep off), not "${value}"`,
     );
   return minutes;
+}
+
+/** Worker threads for evaluations (KAWS_WORKERS; 0: none, in the event loop's thread). */
+function workerCount(value: string | undefined): number {
+  if (value === undefined || value === "") return defaultWorkerCount();
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 0 || count > 64)
+    throw new StartError(
+      `KAWS_WORKERS must be a whole number of worker threads from 0 to 64, not "${value}"`,
+    );
+  return count;
 }
 
 /**
@@ -39,12 +51,14 @@ export async function startServer(
     }
   }
   const minutes = sweepMinutes(env.KAWS_SWEEP_MINUTES);
+  const workers = workerCount(env.KAWS_WORKERS);
   return run(
     createKawsBot({
       botKey,
       botKeyPassphrase,
       sweep: minutes > 0 ? { everyMs: minutes * 60_000 } : undefined,
       lockSecret: env.WEBHOOK_SECRET,
+      workers,
     }),
     {
       env: { LOG_FORMAT: "json", ...env, WEBHOOK_PATH: env.WEBHOOK_PATH || "/" },

@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import { sortFindings, warning } from "../core/findings.js";
 import type { PublicKeyCache } from "../core/openpgp/public-key-cache.js";
 import type { ApprovalCount } from "../core/policy/count-approvals.js";
-import { evaluateChange } from "../core/policy/evaluate-change.js";
+import { evaluatorInProcess, type ChangeEvaluator } from "../core/worker/change-evaluator.js";
 import { identityFindings, judgeIdentityBinding } from "../core/policy/judge-identity-binding.js";
 import { lastHeadBreak } from "../core/policy/count-approvals.js";
 import { parseApprovalRecord, type ApprovalRecord } from "../core/report/approval-record.js";
@@ -44,6 +44,8 @@ export interface EvaluationDeps {
   readonly appId: number;
   /** How replicas wait for each other's lock refs (tests make it short). */
   readonly locks?: RefLockTimings;
+  /** Where evaluations run (worker threads in a long-running bot); in this thread when absent. */
+  readonly evaluator?: ChangeEvaluator;
 }
 
 export interface PullRequestVerdict {
@@ -118,13 +120,12 @@ async function judgeOnce(
       : [];
   const headBreak = lastHeadBreak(breaks);
   const current = runsAfterHeadBreak(ownRuns, headBreak);
-  const evaluation = await evaluateChange({
+  const evaluation = await (deps.evaluator ?? evaluatorInProcess(deps.keyCache)).evaluate({
     base: state.base,
     head: state.head,
     authority: state.authority,
     author: pull.author,
     now,
-    keyCache: deps.keyCache,
   });
   const bindings = await Promise.all(
     evaluation.changedKeys.map(async (changed) =>

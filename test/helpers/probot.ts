@@ -12,6 +12,7 @@ import { WorkQueue } from "../../src/github/work-queue.js";
 /** Failed work is tried again after these waits in tests (the bot waits seconds). */
 export const TEST_RETRY_DELAYS_MS = [20, 40, 80];
 import type { RefLockTimings } from "../../src/github/ref-lock.js";
+import { defaultWorkerCount } from "../../src/core/worker/change-evaluator.js";
 
 /** The GitHub App's own key for tests: made in memory at test time, never written anywhere. */
 export const APP_PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 })
@@ -131,6 +132,8 @@ export async function startWebhookServer(
     capacity?: number;
     sweepEveryMs?: number;
     locks?: RefLockTimings;
+    /** Worker threads for evaluations, as `npm start` runs them (none: in the test's thread). */
+    workers?: number;
     /**
      * GitHub as the bot meets it (the load bench): Probot's own Octokit, its throttling (about one
      * write a second per installation) and retries on, and the queue's own waits between attempts.
@@ -168,6 +171,8 @@ export async function startWebhookServer(
       locks: options.locks,
       // as startServer does: replicas of one app share the webhook secret, and so each other's locks
       lockSecret: secret,
+      // as `npm start` runs: evaluations on one worker thread per core
+      workers: options.workers ?? (options.production ? defaultWorkerCount() : 0),
       sweep:
         options.sweepEveryMs === undefined
           ? undefined

@@ -46,107 +46,111 @@ type CheckRunBody = {
 };
 
 describe("a new admin opens a pull request with their key and a CSR signed with it", () => {
-  it("publishes a not-passing kaws check run and one comment saying who asks for what (over HTTP)", async () => {
-    const { headSha, baseSha, github } = await setUp(onboardingFiles());
-    const server = await startWebhookServer({ now: () => builtRepo().now });
-    try {
+  // as tests run the bot (in the event loop's thread), and as `npm start` does (on worker threads)
+  it.each([0, 2])(
+    "publishes a not-passing kaws check run and one comment saying who asks for what (over HTTP, %i worker threads)",
+    async (workers) => {
+      const { headSha, baseSha, github } = await setUp(onboardingFiles());
+      const server = await startWebhookServer({ now: () => builtRepo().now, workers });
+      try {
+        expect(
+          await server.deliver("pull_request", pullRequestPayload({ headSha, baseSha }), "delivery-1"),
+        ).toBe(200);
+      } finally {
+        await server.stop();
+      }
+      const shape = (path: string) =>
+        path
+          .replace(headSha, "HEAD")
+          .replace(baseSha, "BASE")
+          .replace(/[0-9a-f]{40}/g, "BLOB");
+      // some run in parallel: compare them in order of path
       expect(
-        await server.deliver("pull_request", pullRequestPayload({ headSha, baseSha }), "delivery-1"),
-      ).toBe(200);
-    } finally {
-      await server.stop();
-    }
-    const shape = (path: string) =>
-      path
-        .replace(headSha, "HEAD")
-        .replace(baseSha, "BASE")
-        .replace(/[0-9a-f]{40}/g, "BLOB");
-    // some run in parallel: compare them in order of path
-    expect(
-      github
-        .apiCalls()
-        .map((c) => `${c.method} ${shape(c.path)}`)
-        .sort(),
-    ).toEqual([
-      // the first report creates the run and the comment, under the pull request's lock ref: taken,
-      // then runs and comments read again (another replica may have just written them), and after
-      // the create the comments once more (a replica without the lock may have made one too); and
-      // after writing, the reviews, comments and default branch read again (a replica may have
-      // judged newer input meanwhile: the last word must not be a stale verdict)
-      "DELETE /repos/acme/cluster-keys/git/refs/kaws-bot/locks/pr-7",
-      "GET /app", // once per process: the app's own login, to know its own comments
-      "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&app_id=123&filter=all&per_page=100",
-      "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&app_id=123&filter=all&per_page=100",
-      "GET /repos/acme/cluster-keys/compare/main...HEAD?per_page=1",
-      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
-      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
-      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
-      "GET /repos/acme/cluster-keys/git/blobs/BLOB",
-      "GET /repos/acme/cluster-keys/git/ref/heads/main",
-      "GET /repos/acme/cluster-keys/git/ref/kaws-bot/locks/pr-7", // the release: still its own lock?
-      "GET /repos/acme/cluster-keys/git/trees/BASE?recursive=1",
-      "GET /repos/acme/cluster-keys/git/trees/HEAD?recursive=1",
-      "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
-      "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
-      "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
-      "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
-      "GET /repos/acme/cluster-keys/pulls/7/reviews?per_page=100",
-      "GET /repos/acme/cluster-keys/pulls/7/reviews?per_page=100",
-      "GET /users/carol/gpg_keys?per_page=100",
-      "POST /graphql",
-      "POST /repos/acme/cluster-keys/check-runs",
-      "POST /repos/acme/cluster-keys/git/refs",
-      "POST /repos/acme/cluster-keys/git/tags",
-      "POST /repos/acme/cluster-keys/issues/7/comments",
-    ]);
-    const lockTag = github.calls.find((c) => c.path.endsWith("/git/tags"))?.body as { object: string };
-    expect(lockTag.object).toBe(baseSha); // the default branch's tip the evaluation read, never the fork's head
-    expect(github.calls.find((c) => c.path.endsWith("/git/refs"))?.body).toEqual({
-      ref: "refs/kaws-bot/locks/pr-7",
-      sha: expect.not.stringMatching(baseSha), // the lock's own tag, on that commit
-    });
-    expect(github.refs.has("kaws-bot/locks/pr-7")).toBe(false);
+        github
+          .apiCalls()
+          .map((c) => `${c.method} ${shape(c.path)}`)
+          .sort(),
+      ).toEqual([
+        // the first report creates the run and the comment, under the pull request's lock ref: taken,
+        // then runs and comments read again (another replica may have just written them), and after
+        // the create the comments once more (a replica without the lock may have made one too); and
+        // after writing, the reviews, comments and default branch read again (a replica may have
+        // judged newer input meanwhile: the last word must not be a stale verdict)
+        "DELETE /repos/acme/cluster-keys/git/refs/kaws-bot/locks/pr-7",
+        "GET /app", // once per process: the app's own login, to know its own comments
+        "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&app_id=123&filter=all&per_page=100",
+        "GET /repos/acme/cluster-keys/commits/HEAD/check-runs?check_name=kaws&app_id=123&filter=all&per_page=100",
+        "GET /repos/acme/cluster-keys/compare/main...HEAD?per_page=1",
+        "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+        "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+        "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+        "GET /repos/acme/cluster-keys/git/blobs/BLOB",
+        "GET /repos/acme/cluster-keys/git/ref/heads/main",
+        "GET /repos/acme/cluster-keys/git/ref/kaws-bot/locks/pr-7", // the release: still its own lock?
+        "GET /repos/acme/cluster-keys/git/trees/BASE?recursive=1",
+        "GET /repos/acme/cluster-keys/git/trees/HEAD?recursive=1",
+        "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
+        "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
+        "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
+        "GET /repos/acme/cluster-keys/issues/7/comments?per_page=100",
+        "GET /repos/acme/cluster-keys/pulls/7/reviews?per_page=100",
+        "GET /repos/acme/cluster-keys/pulls/7/reviews?per_page=100",
+        "GET /users/carol/gpg_keys?per_page=100",
+        "POST /graphql",
+        "POST /repos/acme/cluster-keys/check-runs",
+        "POST /repos/acme/cluster-keys/git/refs",
+        "POST /repos/acme/cluster-keys/git/tags",
+        "POST /repos/acme/cluster-keys/issues/7/comments",
+      ]);
+      const lockTag = github.calls.find((c) => c.path.endsWith("/git/tags"))?.body as { object: string };
+      expect(lockTag.object).toBe(baseSha); // the default branch's tip the evaluation read, never the fork's head
+      expect(github.calls.find((c) => c.path.endsWith("/git/refs"))?.body).toEqual({
+        ref: "refs/kaws-bot/locks/pr-7",
+        sha: expect.not.stringMatching(baseSha), // the lock's own tag, on that commit
+      });
+      expect(github.refs.has("kaws-bot/locks/pr-7")).toBe(false);
 
-    const created = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/check-runs"));
-    expect(created).toHaveLength(1);
-    const run = created[0]!.body as CheckRunBody;
-    expect(run).toMatchObject({
-      name: "kaws",
-      head_sha: headSha,
-      conclusion: "action_required",
-      details_url: "https://github.com/acme/cluster-keys/pull/7",
-    });
-    expect(run.output.title).toBe("Valid: awaiting 1 more maintainer approval (0 of 1)");
-    expect(run.output.summary).toContain(
-      `@carol asks for a certificate on **prod** with groups \`developers\`, signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account.`,
-    );
-    expect(run.output.summary).toContain("Pending at merge: issue carol's certificate for prod");
-    expect(run.output.annotations).toContainEqual(
-      expect.objectContaining({
-        path: "pubkeys/carol.asc",
-        annotation_level: "warning",
-        title: "pubkey.new",
-      }),
-    );
+      const created = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/check-runs"));
+      expect(created).toHaveLength(1);
+      const run = created[0]!.body as CheckRunBody;
+      expect(run).toMatchObject({
+        name: "kaws",
+        head_sha: headSha,
+        conclusion: "action_required",
+        details_url: "https://github.com/acme/cluster-keys/pull/7",
+      });
+      expect(run.output.title).toBe("Valid: awaiting 1 more maintainer approval (0 of 1)");
+      expect(run.output.summary).toContain(
+        `@carol asks for a certificate on **prod** with groups \`developers\`, signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account.`,
+      );
+      expect(run.output.summary).toContain("Pending at merge: issue carol's certificate for prod");
+      expect(run.output.annotations).toContainEqual(
+        expect.objectContaining({
+          path: "pubkeys/carol.asc",
+          annotation_level: "warning",
+          title: "pubkey.new",
+        }),
+      );
 
-    const comments = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/comments"));
-    expect(comments).toHaveLength(1);
-    const body = (comments[0]!.body as { body: string }).body;
-    expect(body).toMatch(/^<!-- kaws-bot:sticky -->\n### kaws: access request by @carol/);
-    expect(body).toContain(
-      `signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account`,
-    );
-    expect(body).toContain(
-      "**Approvals:** 0 of 1 from maintainers (not the author, nor anyone this change gives access)",
-    );
-    expect(body).toContain("**Next step:** a maintainer reviews this exact commit and approves");
-    // the PR comes from carol's fork: everything is read from the base repository, nothing from the fork
-    expect(
-      github.calls
-        .filter((c) => c.path.startsWith("/repos/"))
-        .every((c) => c.path.startsWith("/repos/acme/cluster-keys/")),
-    ).toBe(true);
-  });
+      const comments = github.calls.filter((c) => c.method === "POST" && c.path.endsWith("/comments"));
+      expect(comments).toHaveLength(1);
+      const body = (comments[0]!.body as { body: string }).body;
+      expect(body).toMatch(/^<!-- kaws-bot:sticky -->\n### kaws: access request by @carol/);
+      expect(body).toContain(
+        `signed with key \`${idsOf().carol.fingerprint}\`, registered on their GitHub account`,
+      );
+      expect(body).toContain(
+        "**Approvals:** 0 of 1 from maintainers (not the author, nor anyone this change gives access)",
+      );
+      expect(body).toContain("**Next step:** a maintainer reviews this exact commit and approves");
+      // the PR comes from carol's fork: everything is read from the base repository, nothing from the fork
+      expect(
+        github.calls
+          .filter((c) => c.path.startsWith("/repos/"))
+          .every((c) => c.path.startsWith("/repos/acme/cluster-keys/")),
+      ).toBe(true);
+    },
+  );
 
   it("reads only what the change touches: the same calls whatever the number of untouched admins and clusters", async () => {
     const small = await setUp(onboardingFiles());

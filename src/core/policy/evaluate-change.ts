@@ -57,22 +57,24 @@ export interface ChangeEvaluation {
   readonly config: KawsConfig;
 }
 
+export interface EvaluateChangeInput {
+  /** Where the change starts (the merge base of a pull request). */
+  readonly base: RepoTree;
+  readonly head: RepoTree;
+  /** The default branch: its config and keys judge the change. Defaults to `base`. */
+  readonly authority?: RepoTree;
+  readonly author: string;
+  readonly now: Date;
+  /** Parsed keys shared across evaluations (the bot's). */
+  readonly keyCache?: PublicKeyCache;
+}
+
 /**
  * The pull-request evaluation of DESIGN section 4 as a pure function of the base tree, the head
  * tree and the author: every invariant on the head, judged by the base's config and keys, plus the
  * change rules (request vs privileged), with what the reconciler will do shown as pending.
  */
-export async function evaluateChange(input: {
-  /** Where the change starts (the merge base of a pull request). */
-  base: RepoTree;
-  head: RepoTree;
-  /** The default branch: its config and keys judge the change. Defaults to `base`. */
-  authority?: RepoTree;
-  author: string;
-  now: Date;
-  /** Parsed keys shared across evaluations (the bot's). */
-  keyCache?: PublicKeyCache;
-}): Promise<ChangeEvaluation> {
+export async function evaluateChange(input: EvaluateChangeInput): Promise<ChangeEvaluation> {
   const author = input.author.toLowerCase();
   const changes = diffManagedPaths(input.base, input.head);
   const codeChanges = diffCodePaths(input.base, input.head);
