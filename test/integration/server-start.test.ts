@@ -43,6 +43,18 @@ describe("npm start", () => {
     expect((refusal as Error).message).not.toMatch(/PGP PRIVATE KEY BLOCK|not-base64/);
   });
 
+  it.each(["-1", "two", "1.5"])("refuses KAWS_WORKERS=%s, saying what it takes", async (workers) => {
+    const env = await environment({ APP_ID: "123", PRIVATE_KEY: APP_PRIVATE_KEY, WEBHOOK_SECRET: "s" });
+    const refusal = await startServer({ ...env, KAWS_WORKERS: workers }, { Octokit: TestOctokit }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(StartError);
+    expect((refusal as Error).message).toBe(
+      `KAWS_WORKERS must be a whole number of worker threads from 0 to 64, not "${workers}"`,
+    );
+  });
+
   it("registers, through Probot's setup page, the webhook URL it then serves, with app.yml's permissions", async () => {
     // 1. no credentials: Probot's setup page offers the app manifest to register
     vi.stubEnv("NO_SMEE_SETUP", "true"); // no webhook proxy channel (no network here)
