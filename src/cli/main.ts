@@ -37,8 +37,8 @@ Usage:
       self-contained page with a timeline per cluster.
   kaws bot-key [--name NAME] [--repo DIR]
       Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
-  kaws help
-      Show this text.
+  kaws help | kaws COMMAND --help | kaws --version
+      Show this text, one command's usage, or the version.
 
 Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository (provision: 0, 2 and
 1 as above, 64 for a usage error or an unreadable repository).
@@ -62,6 +62,20 @@ const defaultStreams: Streams = {
 export async function main(argv: string[], streams: Streams = defaultStreams): Promise<number> {
   const [command, ...rest] = argv;
   const now = streams.now ?? new Date();
+  if (command === "--version" || command === "version") {
+    streams.stdout.write(`kaws ${await packageVersion()}\n`);
+    return 0;
+  }
+  // `kaws <command> --help` anywhere on the line: that command's usage, nothing run
+  if (command !== undefined && rest.some((arg) => arg === "--help" || arg === "-h")) {
+    const usage = commandUsage(command, rest[0]);
+    if (usage === null) {
+      streams.stderr.write(`kaws: unknown command "${command}": run \`kaws help\`\n`);
+      return 2;
+    }
+    streams.stdout.write(usage);
+    return 0;
+  }
   try {
     switch (command) {
       case "verify": {
@@ -166,6 +180,27 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
     }
     throw cause;
   }
+}
+
+/** The lines of USAGE about one command (and subcommand, when given), or null when it has none. */
+export function commandUsage(command: string, sub?: string): string | null {
+  const blocks = USAGE.split("\n\n")[1]!
+    .replace(/^Usage:\n/, "")
+    .split(/\n(?=  kaws )/);
+  const about = (words: string) =>
+    blocks.filter((b) => b === `  kaws ${words}` || b.startsWith(`  kaws ${words} `));
+  const mine =
+    sub !== undefined && about(`${command} ${sub}`).length > 0 ? about(`${command} ${sub}`) : about(command);
+  return mine.length === 0
+    ? null
+    : `Usage:\n${mine.join("\n")}\n\nRun \`kaws help\` for every command and the exit codes.\n`;
+}
+
+/** This package's version, from its package.json (two folders up, from src/cli or dist/cli). */
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import("node:fs/promises");
+  const text = await readFile(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 /**
