@@ -1,16 +1,18 @@
 // `npm run bench`: kaws against the tools a careful user would script instead (gpg, openssl, age),
 // whole commands and in process, cold and warm; then the bot's own lines (PR evaluation, webhook
 // load, merge, provisioning). KAWS_BENCH_LARGE=1 adds `kaws verify` on 1,000 admins × 100 clusters.
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { ADMINS, CLUSTERS, buildSyntheticRepo } from "./build-synthetic-repo.js";
+import { ageInstalled } from "./age-keys.js";
 import { ensureBuilt } from "./ensure-built.js";
 import { benchMerge } from "./merge-bench.js";
 import { printRows, yes } from "./print-rows.js";
 import { benchPullRequests } from "./pull-request-bench.js";
 import { benchProvision } from "./provision-bench.js";
 import { benchReencrypt } from "./reencrypt-bench.js";
+import { reencryptRows } from "./reencrypt-rows.js";
 import { benchHelp, benchVerify } from "./verify-bench.js";
 import { helpRows, largeVerifyRows, verifyRows } from "./verify-rows.js";
 import { benchWebhookLoad } from "./webhook-load-bench.js";
@@ -128,22 +130,9 @@ const mergeRows = [
 printRows(mergeRows);
 
 log("re-encryption: 20 clusters x 3 keys to 100 admins (50 RSA-3072, 50 Curve25519) and the bot");
-const re = await benchReencrypt(dir, gnupgHome);
-const reRows = [
-  [
-    `re-encrypt ${re.files} keys to ${re.recipients} recipients, in process`,
-    `${re.inProcessMs.toFixed(0)} ms`,
-    "decrypt with the bot key, fresh session key, encrypt",
-  ],
-  [`the same with gpg (decrypt | encrypt, ${cpus().length} at once)`, `${re.gpgMs.toFixed(0)} ms`, ""],
-  ["ratio in process / gpg (target <= 0.5)", `${(re.inProcessMs / re.gpgMs).toFixed(2)}`, ""],
-  [
-    "GitHub API calls for it (the reconciler)",
-    `${re.calls}`,
-    `blobs read: ${re.reads}; writes: ${re.writes} (tree, commit, ref)`,
-  ],
-];
-printRows(reRows);
+if (!ageInstalled())
+  log("age, age-keygen or ssh-keygen is not installed: no age lines (apt-get install age)");
+printRows(reencryptRows(await benchReencrypt(dir, gnupgHome, cacheRoot)));
 
 log("provisioning: kaws provision plan, apply, plan for one cluster, against a fake EC2 on 127.0.0.1");
 const provision = await benchProvision(dir, gnupgHome);
