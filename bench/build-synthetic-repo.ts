@@ -13,7 +13,7 @@ import { CLUSTER_ROLES } from "../src/core/tree/classify-path.js";
 
 export const ADMINS = 200;
 export const CLUSTERS = 20;
-const STAMP = "synthetic-repo-v1";
+const STAMP_VERSION = "synthetic-repo-v2";
 const MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000; // admin certificates last 90 days: rebuild well before
 
 export interface SyntheticRepo {
@@ -21,18 +21,29 @@ export interface SyntheticRepo {
   readonly gnupgHome: string;
 }
 
+export interface RepoSize {
+  readonly admins: number;
+  readonly clusters: number;
+}
+
 /**
  * A repository of 200 admins (half Curve25519, half RSA-3072, made by gpg), 20 clusters whose keys
  * are encrypted to all of them, and 200 CSRs (openssl) signed by their owners (gpg) with issued
- * certificates. Built once under `root` and reused while fresh.
+ * certificates (one CSR per admin, spread over the clusters). Built once under `root` and reused
+ * while fresh; `size` makes a larger one.
  */
-export async function buildSyntheticRepo(root: string, log: (line: string) => void): Promise<SyntheticRepo> {
+export async function buildSyntheticRepo(
+  root: string,
+  log: (line: string) => void,
+  size: RepoSize = { admins: ADMINS, clusters: CLUSTERS },
+): Promise<SyntheticRepo> {
   const dir = join(root, "repo");
   const gnupgHome = join(root, "gnupg");
   const stampFile = join(root, "stamp");
+  const stamp = `${STAMP_VERSION} ${size.admins} admins ${size.clusters} clusters`;
   if (
     existsSync(stampFile) &&
-    readFileSync(stampFile, "utf8") === STAMP &&
+    readFileSync(stampFile, "utf8") === stamp &&
     Date.now() - statSync(stampFile).mtimeMs < MAX_AGE_MS
   ) {
     return { dir, gnupgHome };
@@ -45,8 +56,8 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
   };
   const gpg = gpgIn(gnupgHome);
 
-  log(`making ${ADMINS} admin keys and the bot's with gpg (once; cached in ${root})`);
-  const logins = Array.from({ length: ADMINS }, (_, i) => `admin${String(i).padStart(3, "0")}`);
+  log(`making ${size.admins} admin keys and the bot's with gpg (once; cached in ${root})`);
+  const logins = Array.from({ length: size.admins }, (_, i) => `admin${String(i).padStart(3, "0")}`);
   // gpg locks its keyring: generate in one home per core, in batches, then merge the homes.
   const everyone = ["bot", ...logins];
   const workers = cpus().length;
@@ -56,8 +67,9 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     async (worker) => {
       const home = join(root, `gnupg-${worker}`);
       mkdirSync(home, { recursive: true, mode: 0o700 });
+      // every other key is RSA (slow to make): deal them out in pairs so each home gets its share
       const batch = everyone
-        .filter((_, index) => index % workers === worker)
+        .filter((_, index) => Math.floor(index / 2) % workers === worker)
         .map((login) => keyParameters(login, login !== "bot" && everyone.indexOf(login) % 2 === 0))
         .join("");
       await gpgAsync(home, ["--gen-key"], batch);
@@ -88,10 +100,10 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     `maintainers: [${logins.slice(0, 3).join(", ")}]\nallowed_groups: [developers, "system:masters"]\n`,
   );
 
-  log(`generating ${CLUSTERS} clusters and encrypting their keys to ${publicKeys.length} recipients`);
+  log(`generating ${size.clusters} clusters and encrypting their keys to ${publicKeys.length} recipients`);
   const now = new Date();
   const clusters: { name: string; ca: ReturnType<typeof readCertificate>; caKey: Uint8Array }[] = [];
-  for (let c = 0; c < CLUSTERS; c++) {
+  for (let c = 0; c < size.clusters; c++) {
     const name = `cluster${String(c).padStart(2, "0")}`;
     const spec = `region: us-east-1\napi_domain: ${name}.k8s.example.com\nvpc_id: vpc-0abc1234\nsubnet_ids: [subnet-0abc1234]\nami: ami-0abc1234\nkey_name: ops\nadmin_cidrs: [203.0.113.0/24]\nbastion: {instance_type: t3.micro, count: 1}\nmasters: {instance_type: m5.large, count: 3}\nnodes: {instance_type: m5.large, count: 3}\n`;
     write(`clusters/${name}/cluster.yml`, spec);
@@ -114,11 +126,11 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     });
   }
 
-  log(`making ${ADMINS} CSRs with openssl, signing them with gpg, issuing certificates`);
+  log(`making ${size.admins} CSRs with openssl, signing them with gpg, issuing certificates`);
   const keyDir = join(root, "csr-keys");
   mkdirSync(keyDir, { recursive: true });
   await parallel(logins, cpus().length, async (login, index) => {
-    const cluster = clusters[index % CLUSTERS]!;
+    const cluster = clusters[index % size.clusters]!;
     const csrPath = join(dir, `clusters/${cluster.name}/admins/${login}.csr`);
     mkdirSync(dirname(csrPath), { recursive: true });
     await run("openssl", [
@@ -148,7 +160,7 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
   });
   rmSync(keyDir, { recursive: true, force: true }); // the admins' private keys are not needed
   for (const [index, login] of logins.entries()) {
-    const cluster = clusters[index % CLUSTERS]!;
+    const cluster = clusters[index % size.clusters]!;
     const csr = readCsr(readFileSync(join(dir, `clusters/${cluster.name}/admins/${login}.csr`)));
     if (!csr.ok || !cluster.ca.ok) throw new Error("bench fixture");
     const issued = await issueClientCertificate({
@@ -170,7 +182,7 @@ export async function buildSyntheticRepo(root: string, log: (line: string) => vo
     ["commit", "-q", "-m", "synthetic repository"],
   ])
     await run("git", [...git, ...args]);
-  writeFileSync(stampFile, STAMP);
+  writeFileSync(stampFile, stamp);
   return { dir, gnupgHome };
 }
 

@@ -1,26 +1,38 @@
-import { spawn } from "node:child_process";
-import { cpus } from "node:os";
-import * as openpgp from "openpgp";
-import { readWorkingTree } from "../src/cli/read-working-tree.js";
-import { decryptMessage, readDecryptionKey } from "../src/core/openpgp/decrypt-message.js";
-import { encryptToRecipients } from "../src/core/openpgp/encrypt-to-recipients.js";
-import { readPublicKey } from "../src/core/openpgp/read-public-key.js";
-import { recipientSet } from "../src/core/policy/recipient-set.js";
-import type { KnownKey } from "../src/core/policy/rules/pubkey-rules.js";
-import { planKeyFiles } from "../src/core/reconcile/plan-key-files.js";
-import { classifyPath } from "../src/core/tree/classify-path.js";
-import { createRepoTree, type TreeEntry } from "../src/core/tree/repo-tree.js";
-import type { Files } from "../test/helpers/build-repo.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
 import { FakeRepo } from "../test/helpers/fake-repo.js";
 import { pullRequestPayload, pushPayload, startWebhookServer } from "../test/helpers/probot.js";
-import { gpgIn, parallel } from "./build-synthetic-repo.js";
+import { ageInstalled, makeAgeKeys } from "./age-keys.js";
+import { reencryptWithAge, reencryptWithGpg, type ColdAndWarm } from "./reencrypt-anchors.js";
+import {
+  makeReencryptStartState,
+  writeReencryptInput,
+  type ReencryptStartState,
+} from "./reencrypt-start-state.js";
+import { runChild } from "./run-child.js";
+import { fastest } from "./time-command.js";
+
+/** One re-encryption of every key file inside a node process (reencrypt-in-process.ts). */
+export interface InProcessReencrypt {
+  readonly files: number;
+  readonly recipients: number;
+  readonly ms: number;
+  readonly readKeysMs: number;
+  readonly reencryptMs: number;
+  readonly maxRssMiB: number;
+}
 
 export interface ReencryptBenchResult {
   readonly files: number;
   readonly recipients: number;
-  readonly inProcessMs: number;
-  readonly gpgMs: number;
+  /** The first run in a fresh process (the fastest of the processes), and the fastest later run in the same one. */
+  readonly inProcessCold: InProcessReencrypt;
+  readonly inProcessWarm: InProcessReencrypt;
+  readonly gpg: ColdAndWarm;
+  /** null when `age` is not installed. */
+  readonly age: ColdAndWarm | null;
   readonly calls: number;
   readonly reads: number;
   readonly writes: number;
@@ -28,96 +40,62 @@ export interface ReencryptBenchResult {
 
 /**
  * 20 clusters × 3 keys, encrypted to the first 50 admins + the bot, re-encrypted to 100 admins
- * (50 RSA-3072, 50 Curve25519) + the bot: in process (decrypt with the bot key, encrypt with a
- * fresh session key) against gpg doing the same (`gpg --decrypt | gpg --encrypt -r ×101` per file,
- * as many at once as there are cores); then the reconciler's API calls for the same work.
+ * (50 RSA-3072, 50 Curve25519) + the bot: in process (the bot's code: read the keys, open each
+ * file with the bot's key, encrypt it again with a fresh session key), against gpg's best batched
+ * script and age's with an equivalent recipient set; then the reconciler's API calls for the same.
  */
-export async function benchReencrypt(repoDir: string, gnupgHome: string): Promise<ReencryptBenchResult> {
-  const gpg = gpgIn(gnupgHome);
-  const tree = await readWorkingTree(repoDir);
-  const logins = Array.from({ length: 100 }, (_, i) => `admin${String(i).padStart(3, "0")}`);
-  const known: KnownKey[] = [];
-  for (const login of [...logins, "bot"]) {
-    const path = login === "bot" ? ".github/kaws-bot.asc" : `pubkeys/${login}.asc`;
-    const read = await readPublicKey(tree.get(path)!.bytes!);
-    if (!read.ok) throw new Error(`${path}: ${read.detail}`);
-    known.push({
-      path,
-      login,
-      key: read.key,
-      fingerprint: read.key.getFingerprint().toUpperCase(),
-      encryptionKeyId: (await read.key.getEncryptionKey()).getKeyID().toHex(),
-      sound: true,
-    });
-  }
-  const botKey = await readDecryptionKey(
-    gpg(["--armor", "--export-secret-keys", "bot@bench.invalid"]).toString(),
-  );
-  // the starting point: every key file encrypted to the first 50 admins and the bot
-  const now = new Date();
-  const first = [...known.slice(0, 50), known.at(-1)!].map((k) => k.key as openpgp.PublicKey);
-  const entries: TreeEntry[] = [];
-  const files: Files = {};
-  for (const [path, entry] of tree) {
-    if (!entry.bytes) continue;
-    let bytes: Uint8Array = entry.bytes;
-    if (classifyPath(path)?.kind === "cluster-key")
-      bytes = new TextEncoder().encode(
-        await encryptToRecipients(await decryptMessage(entry.bytes, botKey), first, now),
-      );
-    const kind = classifyPath(path)?.kind;
-    const keep = kind !== "pubkey" || logins.includes(path.slice(8, -4));
-    if (!keep) continue;
-    files[path] = bytes;
-    entries.push({ ...entry, bytes, size: bytes.length });
-  }
-  const start = createRepoTree(entries);
-  const keyPaths = [...start.keys()].filter((p) => classifyPath(p)?.kind === "cluster-key");
+export async function benchReencrypt(
+  repoDir: string,
+  gnupgHome: string,
+  cacheRoot: string,
+): Promise<ReencryptBenchResult> {
+  const state = await makeReencryptStartState(repoDir, gnupgHome);
+  const inProcess = reencryptInProcess(state);
+  const gpg = reencryptWithGpg(state);
+  const age = ageInstalled() ? reencryptWithAge(state, makeAgeKeys(cacheRoot)) : null;
+  const calls = await reconcilerCalls(state);
+  if (inProcess.cold.files !== state.keyPaths.length)
+    throw new Error(`expected ${state.keyPaths.length} re-encryptions, got ${inProcess.cold.files}`);
+  return {
+    files: state.keyPaths.length,
+    recipients: inProcess.cold.recipients,
+    inProcessCold: inProcess.cold,
+    inProcessWarm: inProcess.warm,
+    gpg,
+    age,
+    ...calls,
+  };
+}
 
-  const inProcessStarted = performance.now();
-  const plan = await planKeyFiles({
-    tree: start,
-    recipients: recipientSet(known),
-    open: (m) => decryptMessage(m, botKey),
-    now,
-  });
-  const inProcessMs = performance.now() - inProcessStarted;
-  if (plan.writes.length !== keyPaths.length)
-    throw new Error(`expected ${keyPaths.length} re-encryptions, got ${plan.writes.length}`);
-
-  const fingerprints = known.map((k) => k.fingerprint);
-  const gpgStarted = performance.now();
-  await parallel(keyPaths, cpus().length, async (path) => {
-    const clear = await pipe(
-      ["--homedir", gnupgHome, "--batch", "--quiet", "--decrypt"],
-      start.get(path)!.bytes!,
+function reencryptInProcess(
+  state: ReencryptStartState,
+  processes = 2,
+  runs = 3,
+): { cold: InProcessReencrypt; warm: InProcessReencrypt } {
+  const work = mkdtempSync(join(tmpdir(), "kaws-bench-reencrypt-"));
+  try {
+    writeReencryptInput(state, work);
+    const timings = Array.from({ length: processes }, () =>
+      runChild<InProcessReencrypt[]>("./reencrypt-in-process.js", [work, String(runs)]),
     );
-    await pipe(
-      [
-        "--homedir",
-        gnupgHome,
-        "--batch",
-        "--quiet",
-        "--trust-model",
-        "always",
-        "--armor",
-        ...fingerprints.flatMap((f) => ["-r", f]),
-        "--encrypt",
-      ],
-      clear,
-    );
-  });
-  const gpgMs = performance.now() - gpgStarted;
+    return { cold: fastest(timings.map((t) => t[0]!)), warm: fastest(timings.flatMap((t) => t.slice(1))) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
 
-  // the reconciler, against a fake GitHub on 127.0.0.1
+/** The reconciler re-encrypting the start state on a push, against a fake GitHub on 127.0.0.1. */
+async function reconcilerCalls(
+  state: ReencryptStartState,
+): Promise<{ calls: number; reads: number; writes: number }> {
   const repo = new FakeRepo();
-  const base = repo.commit(files);
+  const base = repo.commit(state.files);
   const fake = await startFakeGitHubServer({ repo, defaultSha: base, mergeBaseSha: base });
   const server = await startWebhookServer({
     baseUrl: fake.url,
     secret: "bench-reencrypt",
     logLevel: "silent",
-    botKey: gpg(["--armor", "--export-secret-keys", "bot@bench.invalid"]).toString(),
+    botKey: state.botSecretKey,
   });
   try {
     const pull = pullRequestPayload({ headSha: base, baseSha: base });
@@ -136,10 +114,6 @@ export async function benchReencrypt(repoDir: string, gnupgHome: string): Promis
     const tip = repo.required(fake.api.refs.get("heads/main")!);
     if (tip.parents[0] !== base) throw new Error("the reconciler did not commit");
     return {
-      files: keyPaths.length,
-      recipients: known.length,
-      inProcessMs,
-      gpgMs,
       calls: calls.length,
       reads: calls.filter((c) => c.path.includes("/git/blobs/")).length,
       writes: calls.filter((c) => c.method !== "GET").length,
@@ -148,18 +122,4 @@ export async function benchReencrypt(repoDir: string, gnupgHome: string): Promis
     await server.stop();
     fake.server.close();
   }
-}
-
-function pipe(args: string[], input: Uint8Array): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("gpg", args, { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk) => (err += chunk));
-    child.on("close", (code) =>
-      code === 0 ? resolve(Buffer.concat(out)) : reject(new Error(`gpg ${args.at(-1)}: ${err}`)),
-    );
-    child.stdin.end(input);
-  });
 }
