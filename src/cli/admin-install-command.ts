@@ -1,7 +1,7 @@
 import { access, readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { parseDocument, stringify } from "yaml";
+import { Document, isMap, isSeq, parseDocument, type YAMLSeq } from "yaml";
 import { parseClusterSpec } from "../core/config/cluster-spec.js";
 import { clusterFile } from "../core/tree/classify-path.js";
 import { adminKeyPath } from "./admin-paths.js";
@@ -60,22 +60,25 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
   const kubeconfig =
     options.kubeconfig ?? process.env.KUBECONFIG?.split(delimiter)[0] ?? join(homedir(), ".kube", "config");
 
-  let config: Record<string, unknown> = {
+  // the existing file is edited in place: its comments, order and other entries are kept
+  let document = new Document({
     apiVersion: "v1",
     kind: "Config",
     clusters: [],
     users: [],
     contexts: [],
     preferences: {},
-  };
+  });
   try {
-    const document = parseDocument(await readFile(kubeconfig, "utf8"));
-    if (document.errors.length > 0)
-      throw new CliError(`${kubeconfig} is not valid YAML: fix it or pass --kubeconfig`);
-    config = { ...config, ...(document.toJS() as Record<string, unknown>) };
+    document = parseDocument(await readFile(kubeconfig, "utf8"));
   } catch (cause) {
-    if (cause instanceof CliError) throw cause;
+    if ((cause as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new CliError(
+        `cannot read ${kubeconfig} (${(cause as Error).message}): fix it or pass --kubeconfig`,
+      );
   }
+  if (document.errors.length > 0 || (document.contents !== null && !isMap(document.contents)))
+    throw new CliError(`${kubeconfig} is not a valid kubeconfig: fix it or pass --kubeconfig`);
   const name = `kaws-${cluster}`;
   const user = `kaws-${cluster}-${login}`;
   const clusterEntry: Record<string, unknown> = {
@@ -83,21 +86,32 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
     "certificate-authority-data": ca.toString("base64"),
   };
   if (host !== spec.api_domain) clusterEntry["tls-server-name"] = spec.api_domain; // check the SANs of master.pem
-  upsert(config, "clusters", { name, cluster: clusterEntry });
-  upsert(config, "users", {
+  upsert(document, "clusters", { name, cluster: clusterEntry });
+  upsert(document, "users", {
     name: user,
     user: { "client-certificate-data": certificate.toString("base64"), "client-key": keyPath },
   });
-  upsert(config, "contexts", { name: user, context: { cluster: name, user } });
-  if (!config["current-context"]) config["current-context"] = user;
-  await writeFileAtomically(kubeconfig, stringify(config), 0o600);
+  upsert(document, "contexts", { name: user, context: { cluster: name, user } });
+  if (!document.get("current-context")) document.set("current-context", user);
+  await writeFileAtomically(kubeconfig, document.toString(), 0o600);
+  // the hint names the file when kubectl would not find it by itself
+  const flag = options.kubeconfig === undefined ? "" : ` --kubeconfig ${options.kubeconfig}`;
   out.write(
-    `wrote context ${user} to ${kubeconfig} (server ${server}${host !== spec.api_domain ? `, TLS name ${spec.api_domain}` : ""})\ntry: kubectl --context ${user} get nodes\n`,
+    `wrote context ${user} to ${kubeconfig} (server ${server}${host !== spec.api_domain ? `, TLS name ${spec.api_domain}` : ""})\ntry: kubectl${flag} --context ${user} get nodes\n`,
   );
   return 0;
 }
 
-function upsert(config: Record<string, unknown>, list: string, entry: Named): void {
-  const entries = Array.isArray(config[list]) ? (config[list] as Named[]) : [];
-  config[list] = [...entries.filter((e) => e.name !== entry.name), entry];
+/** Replace the entry of this name in a kubeconfig list, or add it at the end. */
+function upsert(document: Document, list: string, entry: Named): void {
+  let entries = document.get(list);
+  if (!isSeq(entries)) {
+    entries = document.createNode([]);
+    document.set(list, entries);
+  }
+  const items = (entries as YAMLSeq).items;
+  const index = items.findIndex((item) => isMap(item) && item.get("name") === entry.name);
+  const node = document.createNode(entry);
+  if (index === -1) items.push(node);
+  else items[index] = node;
 }

@@ -5,7 +5,8 @@ import { CliError } from "./cli-error.js";
 
 /** Where an admin's private key lives: outside the repository, under KAWS_HOME (default ~/.kaws). */
 export function adminKeyPath(repo: string, cluster: string, login: string, keyDir?: string): string {
-  const root = resolve(keyDir ?? process.env.KAWS_HOME ?? join(homedir(), ".kaws"));
+  // an empty KAWS_HOME= is unset, never "the current directory"
+  const root = resolve(keyDir || process.env.KAWS_HOME || join(homedir(), ".kaws"));
   const path = join(root, basename(resolve(repo)), cluster, `${login}-key.pem`);
   const inside = relative(resolve(repo), path);
   if (!inside.startsWith("..") && !inside.startsWith("/")) {

@@ -186,7 +186,7 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
 export function commandUsage(command: string, sub?: string): string | null {
   const blocks = USAGE.split("\n\n")[1]!
     .replace(/^Usage:\n/, "")
-    .split(/\n(?=  kaws )/);
+    .split(/\n(?= {2}kaws )/);
   const about = (words: string) =>
     blocks.filter((b) => b === `  kaws ${words}` || b.startsWith(`  kaws ${words} `));
   const mine =

@@ -124,6 +124,11 @@ describe("the admin's journey: request, sign, install, and kubectl", () => {
     try {
       const port = (server.address() as AddressInfo).port;
       const kubeconfig = join(work, "kubeconfig");
+      // the admin's own kubeconfig, with a comment and another cluster: both kept
+      writeFileSync(
+        kubeconfig,
+        "# my clusters\napiVersion: v1\nkind: Config\nclusters:\n  - name: other # staging\n    cluster: {server: https://other.example}\nusers: []\ncontexts: []\n",
+      );
       const install = kaws(
         [
           "admin",
@@ -143,9 +148,17 @@ describe("the admin's journey: request, sign, install, and kubectl", () => {
       );
       expect(install.stderr).toBe("");
       expect(install.stdout).toContain("wrote context kaws-prod-carol");
+      // the kubectl line to try names the file kubectl would not find by itself
+      expect(install.stdout).toContain(
+        `try: kubectl --kubeconfig ${kubeconfig} --context kaws-prod-carol get nodes`,
+      );
       expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
-      const written = parse(readFileSync(kubeconfig, "utf8"));
-      expect(written.clusters[0].cluster["tls-server-name"]).toBe("k8s.example.com");
+      const text = readFileSync(kubeconfig, "utf8");
+      expect(text).toContain("# my clusters");
+      expect(text).toContain("# staging");
+      const written = parse(text);
+      expect(written.clusters.map((c: { name: string }) => c.name)).toEqual(["other", "kaws-prod"]);
+      expect(written.clusters[1].cluster["tls-server-name"]).toBe("k8s.example.com");
       expect(JSON.stringify(written)).not.toContain("PRIVATE KEY"); // the key is referenced, not copied
 
       const kubectl = await runKubectl([
@@ -163,7 +176,7 @@ describe("the admin's journey: request, sign, install, and kubectl", () => {
 
       // the SANs are checked: a TLS name the master certificate does not carry is refused
       const wrongName = parse(readFileSync(kubeconfig, "utf8"));
-      wrongName.clusters[0].cluster["tls-server-name"] = "evil.example.com";
+      wrongName.clusters[1].cluster["tls-server-name"] = "evil.example.com";
       const wrongConfig = join(work, "kubeconfig-wrong");
       writeFileSync(wrongConfig, JSON.stringify(wrongName));
       const refused = await runKubectl([
