@@ -1,10 +1,11 @@
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { parseClusterSpec } from "../core/config/cluster-spec.js";
 import { clusterFile } from "../core/tree/classify-path.js";
 import { adminKeyPath } from "./admin-paths.js";
+import { chooseInstallKey } from "./choose-install-key.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
 import { writeFileAtomically } from "./write-file-safely.js";
@@ -47,14 +48,12 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
     new Uint8Array(await read(clusterFile.spec(cluster), `${clusterFile.spec(cluster)} is missing`)),
     clusterFile.spec(cluster),
   );
-  const keyPath = options.keyPath ?? adminKeyPath(repo, cluster, login, options.keyDir);
-  try {
-    await access(keyPath);
-  } catch {
-    throw new CliError(
-      `your private key ${keyPath} is missing: pass --key FILE (the key made by \`kaws admin request\`)`,
-    );
-  }
+  const { keyPath, notes } = await chooseInstallKey({
+    certificate: new Uint8Array(certificate),
+    certificatePath: clusterFile.adminCert(cluster, login),
+    keyPath: adminKeyPath(repo, cluster, login, options.keyDir),
+    explicit: options.keyPath,
+  });
   const server = options.server ?? `https://${spec.api_domain}`;
   const host = new URL(server).hostname;
   const kubeconfig =
@@ -91,6 +90,7 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
   upsert(config, "contexts", { name: user, context: { cluster: name, user } });
   if (!config["current-context"]) config["current-context"] = user;
   await writeFileAtomically(kubeconfig, stringify(config), 0o600);
+  for (const note of notes) out.write(`${note}\n`);
   out.write(
     `wrote context ${user} to ${kubeconfig} (server ${server}${host !== spec.api_domain ? `, TLS name ${spec.api_domain}` : ""})\ntry: kubectl --context ${user} get nodes\n`,
   );

@@ -14,6 +14,9 @@ Usage:
       its merge base with BASE, judged by the config and keys of AUTHORITY (default: BASE).
   kaws admin request --cluster C --login L [--groups g1,g2] [--gpg-key FPR] [--key-dir DIR] [--repo DIR]
       Make your private key (outside the repository, mode 0600), a CSR and its signature with your gpg.
+  kaws admin renew --cluster C --login L [--groups g1,g2] [--gpg-key FPR] [--key-dir DIR] [--repo DIR]
+      Renew your certificate: a new key beside your current one, a new CSR and its signature with
+      your gpg, and your current certificate removed (groups: the current certificate's). A request.
   kaws admin sign --cluster C --login L [--repo DIR]
       Break-glass: sign a CSR with the cluster CA, opened by your own gpg.
   kaws admin install --cluster C --login L [--server URL] [--key FILE] [--kubeconfig FILE] [--repo DIR]
@@ -229,14 +232,21 @@ async function adminCommand(args: string[], streams: Streams, now: Date): Promis
   });
   const repo = resolve(values.repo ?? ".");
   const { cluster, login } = checkAdminArguments(values.cluster, values.login);
+  const groups = values.groups
+    ?.split(",")
+    .map((g) => g.trim())
+    .filter(Boolean);
   switch (sub) {
     case "request": {
-      const groups = (values.groups ?? "")
-        .split(",")
-        .map((g) => g.trim())
-        .filter(Boolean);
       const { adminRequestCommand } = await import("./admin-request-command.js");
       return adminRequestCommand(
+        { repo, cluster, login, groups: groups ?? [], gpgKey: values["gpg-key"], keyDir: values["key-dir"] },
+        streams.stdout,
+      );
+    }
+    case "renew": {
+      const { adminRenewCommand } = await import("./admin-renew-command.js");
+      return adminRenewCommand(
         { repo, cluster, login, groups, gpgKey: values["gpg-key"], keyDir: values["key-dir"] },
         streams.stdout,
       );
