@@ -38,13 +38,18 @@ Usage:
       Who can reach which cluster: each admin's groups, key, certificate serial and dates, days
       left, who approved it; pending requests; CA, master and node expiry. --html FILE writes one
       self-contained page with a timeline per cluster.
+  kaws audit [--repo DIR] [--ref REF] [--json]
+      Prove that every admin certificate in the history of REF (default HEAD) came from a
+      reconcile commit whose Kaws-Certificate trailer matches it (serial, CSR SHA-256, approvers);
+      list any that came another way. Exit 1 when one did.
   kaws bot-key [--name NAME] [--repo DIR]
       Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
   kaws help
       Show this text.
 
-Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository (provision: 0, 2 and
-1 as above, 64 for a usage error or an unreadable repository).
+Exit codes: 0 ok, 1 error findings (audit: an unexplained certificate), 2 usage error or
+unreadable repository (provision: 0, 2 and 1 as above, 64 for a usage error or an unreadable
+repository).
 `;
 
 interface Streams {
@@ -139,6 +144,18 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
             html: values.html === undefined ? undefined : resolve(values.html),
             now,
           },
+          streams.stdout,
+        );
+      }
+      case "audit": {
+        const { values } = parse(rest, {
+          repo: { type: "string" },
+          ref: { type: "string" },
+          json: { type: "boolean" },
+        });
+        const { auditCommand } = await import("./audit-command.js");
+        return await auditCommand(
+          { repo: resolve(values.repo ?? "."), ref: values.ref, json: values.json === true },
           streams.stdout,
         );
       }
