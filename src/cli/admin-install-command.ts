@@ -59,22 +59,7 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
   const kubeconfig =
     options.kubeconfig ?? process.env.KUBECONFIG?.split(delimiter)[0] ?? join(homedir(), ".kube", "config");
 
-  let config: Record<string, unknown> = {
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [],
-    users: [],
-    contexts: [],
-    preferences: {},
-  };
-  try {
-    const document = parseDocument(await readFile(kubeconfig, "utf8"));
-    if (document.errors.length > 0)
-      throw new CliError(`${kubeconfig} is not valid YAML: fix it or pass --kubeconfig`);
-    config = { ...config, ...(document.toJS() as Record<string, unknown>) };
-  } catch (cause) {
-    if (cause instanceof CliError) throw cause;
-  }
+  const config = await readKubeconfig(kubeconfig);
   const name = `kaws-${cluster}`;
   const user = `kaws-${cluster}-${login}`;
   const clusterEntry: Record<string, unknown> = {
@@ -95,6 +80,22 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
     `wrote context ${user} to ${kubeconfig} (server ${server}${host !== spec.api_domain ? `, TLS name ${spec.api_domain}` : ""})\ntry: kubectl --context ${user} get nodes\n`,
   );
   return 0;
+}
+
+/** The kubeconfig as it is (its other entries are kept), or an empty one when there is none yet. */
+async function readKubeconfig(kubeconfig: string): Promise<Record<string, unknown>> {
+  const empty = { apiVersion: "v1", kind: "Config", clusters: [], users: [], contexts: [], preferences: {} };
+  let text: string;
+  try {
+    text = await readFile(kubeconfig, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === "ENOENT") return empty;
+    throw new CliError(`cannot read ${kubeconfig}: ${(cause as Error).message}`);
+  }
+  const document = parseDocument(text);
+  if (document.errors.length > 0)
+    throw new CliError(`${kubeconfig} is not valid YAML: fix it or pass --kubeconfig`);
+  return { ...empty, ...(document.toJS() as Record<string, unknown>) };
 }
 
 function upsert(config: Record<string, unknown>, list: string, entry: Named): void {
