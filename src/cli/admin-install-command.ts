@@ -1,10 +1,11 @@
-import { access, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { Document, isMap, isSeq, parseDocument, type YAMLSeq } from "yaml";
 import { parseClusterSpec } from "../core/config/cluster-spec.js";
 import { clusterFile } from "../core/tree/classify-path.js";
 import { adminKeyPath } from "./admin-paths.js";
+import { chooseInstallKey } from "./choose-install-key.js";
 import { CliError } from "./cli-error.js";
 import type { Output } from "./print-findings.js";
 import { writeFileAtomically } from "./write-file-safely.js";
@@ -47,38 +48,18 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
     new Uint8Array(await read(clusterFile.spec(cluster), `${clusterFile.spec(cluster)} is missing`)),
     clusterFile.spec(cluster),
   );
-  const keyPath = options.keyPath ?? adminKeyPath(repo, cluster, login, options.keyDir);
-  try {
-    await access(keyPath);
-  } catch {
-    throw new CliError(
-      `your private key ${keyPath} is missing: pass --key FILE (the key made by \`kaws admin request\`)`,
-    );
-  }
+  const { keyPath, notes } = await chooseInstallKey({
+    certificate: new Uint8Array(certificate),
+    certificatePath: clusterFile.adminCert(cluster, login),
+    keyPath: adminKeyPath(repo, cluster, login, options.keyDir),
+    explicit: options.keyPath,
+  });
   const server = options.server ?? `https://${spec.api_domain}`;
   const host = new URL(server).hostname;
   const kubeconfig =
     options.kubeconfig ?? process.env.KUBECONFIG?.split(delimiter)[0] ?? join(homedir(), ".kube", "config");
 
-  // the existing file is edited in place: its comments, order and other entries are kept
-  let document = new Document({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [],
-    users: [],
-    contexts: [],
-    preferences: {},
-  });
-  try {
-    document = parseDocument(await readFile(kubeconfig, "utf8"));
-  } catch (cause) {
-    if ((cause as NodeJS.ErrnoException).code !== "ENOENT")
-      throw new CliError(
-        `cannot read ${kubeconfig} (${(cause as Error).message}): fix it or pass --kubeconfig`,
-      );
-  }
-  if (document.errors.length > 0 || (document.contents !== null && !isMap(document.contents)))
-    throw new CliError(`${kubeconfig} is not a valid kubeconfig: fix it or pass --kubeconfig`);
+  const document = await readKubeconfig(kubeconfig);
   const name = `kaws-${cluster}`;
   const user = `kaws-${cluster}-${login}`;
   const clusterEntry: Record<string, unknown> = {
@@ -94,12 +75,39 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
   upsert(document, "contexts", { name: user, context: { cluster: name, user } });
   if (!document.get("current-context")) document.set("current-context", user);
   await writeFileAtomically(kubeconfig, document.toString(), 0o600);
+  for (const note of notes) out.write(`${note}\n`);
   // the hint names the file when kubectl would not find it by itself
   const flag = options.kubeconfig === undefined ? "" : ` --kubeconfig ${options.kubeconfig}`;
   out.write(
     `wrote context ${user} to ${kubeconfig} (server ${server}${host !== spec.api_domain ? `, TLS name ${spec.api_domain}` : ""})\ntry: kubectl${flag} --context ${user} get nodes\n`,
   );
   return 0;
+}
+
+/**
+ * The kubeconfig as it is, to be edited in place (its comments, order and other entries kept), or a
+ * new one when there is none yet.
+ */
+async function readKubeconfig(kubeconfig: string): Promise<Document> {
+  let text: string;
+  try {
+    text = await readFile(kubeconfig, "utf8");
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code !== "ENOENT")
+      throw new CliError(`cannot read ${kubeconfig}: ${(cause as Error).message}`);
+    return new Document({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [],
+      users: [],
+      contexts: [],
+      preferences: {},
+    });
+  }
+  const document = parseDocument(text);
+  if (document.errors.length > 0 || (document.contents !== null && !isMap(document.contents)))
+    throw new CliError(`${kubeconfig} is not a valid kubeconfig: fix it or pass --kubeconfig`);
+  return document;
 }
 
 /** Replace the entry of this name in a kubeconfig list, or add it at the end. */

@@ -17,6 +17,14 @@ export function adminKeyPath(repo: string, cluster: string, login: string, keyDi
   return path;
 }
 
+/**
+ * Where `kaws admin renew` puts the new private key: beside the current one, under another name,
+ * so the current key keeps working until `kaws admin install` installs the renewed certificate.
+ */
+export function renewalKeyPath(currentKeyPath: string): string {
+  return currentKeyPath.replace(/-key\.pem$/, "-key.next.pem");
+}
+
 export function checkAdminArguments(
   cluster: string | undefined,
   login: string | undefined,

@@ -1,5 +1,5 @@
 import { evaluateChange, type ChangeEvaluation } from "../core/policy/evaluate-change.js";
-import { describePendingActions } from "../core/report/describe-change.js";
+import { describePendingActions, describeRenewal } from "../core/report/describe-change.js";
 import { findingsJson, formatFindings, type Output } from "./print-findings.js";
 import { CliError } from "./cli-error.js";
 import { readGitTree } from "./read-git-tree.js";
@@ -50,12 +50,14 @@ function changeSummary(evaluation: ChangeEvaluation) {
     author: evaluation.author,
     requiredApprovals: evaluation.requiredApprovals,
     codePaths: evaluation.codePaths,
-    requests: evaluation.requests.map(({ cluster, login, groups, signerFingerprint, csrSha256 }) => ({
+    requests: evaluation.requests.map(({ cluster, login, groups, signerFingerprint, csrSha256, renews }) => ({
       cluster,
       login,
       groups,
       signerFingerprint,
       csrSha256,
+      renews:
+        renews === null ? null : { serial: renews.serial, notAfter: renews.notAfter?.toISOString() ?? null },
     })),
     pending: evaluation.pending,
   };
@@ -75,8 +77,10 @@ function describeChange(evaluation: ChangeEvaluation): string {
       request.privilegedGroups.length > 0
         ? `  WARNING: ${request.privilegedGroups.join(", ")} gives full control of the cluster`
         : "";
+    const renewal =
+      request.renews === null ? "" : `; it ${describeRenewal(request.renews).replaceAll("`", "")}`;
     lines.push(
-      `  ${request.login} asks for a certificate on ${request.cluster} (${groups}), key ${request.signerFingerprint ?? "unverified"}${warning}`,
+      `  ${request.login} asks for a certificate on ${request.cluster} (${groups}), key ${request.signerFingerprint ?? "unverified"}${renewal}${warning}`,
     );
   }
   for (const action of describePendingActions(evaluation.pending))

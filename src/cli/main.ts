@@ -14,6 +14,9 @@ Usage:
       its merge base with BASE, judged by the config and keys of AUTHORITY (default: BASE).
   kaws admin request --cluster C --login L [--groups g1,g2] [--gpg-key FPR] [--key-dir DIR] [--repo DIR]
       Make your private key (outside the repository, mode 0600), a CSR and its signature with your gpg.
+  kaws admin renew --cluster C --login L [--groups g1,g2] [--gpg-key FPR] [--key-dir DIR] [--repo DIR]
+      Renew your certificate: a new key beside your current one, a new CSR and its signature with
+      your gpg, and your current certificate removed (groups: the current certificate's). A request.
   kaws admin sign --cluster C --login L [--repo DIR]
       Break-glass: sign a CSR with the cluster CA, opened by your own gpg.
   kaws admin install --cluster C --login L [--server URL] [--key FILE] [--kubeconfig FILE] [--repo DIR]
@@ -35,13 +38,18 @@ Usage:
       Who can reach which cluster: each admin's groups, key, certificate serial and dates, days
       left, who approved it; pending requests; CA, master and node expiry. --html FILE writes one
       self-contained page with a timeline per cluster.
+  kaws audit [--repo DIR] [--ref REF] [--json]
+      Prove that every admin certificate in the history of REF (default HEAD) came from a
+      reconcile commit whose Kaws-Certificate trailer matches it (serial, CSR SHA-256, approvers);
+      list any that came another way. Exit 1 when one did.
   kaws bot-key [--name NAME] [--repo DIR]
       Make the bot's key pair: the public key to .github/kaws-bot.asc, the secret key to stdout only.
   kaws help | kaws COMMAND --help | kaws --version
       Show this text, one command's usage, or the version.
 
-Exit codes: 0 ok, 1 error findings, 2 usage error or unreadable repository (provision: 0, 2 and
-1 as above, 64 for a usage error or an unreadable repository).
+Exit codes: 0 ok, 1 error findings (audit: an unexplained certificate), 2 usage error or
+unreadable repository (provision: 0, 2 and 1 as above, 64 for a usage error or an unreadable
+repository).
 `;
 
 interface Streams {
@@ -150,6 +158,18 @@ export async function main(argv: string[], streams: Streams = defaultStreams): P
             html: values.html === undefined ? undefined : resolve(values.html),
             now,
           },
+          streams.stdout,
+        );
+      }
+      case "audit": {
+        const { values } = parse(rest, {
+          repo: { type: "string" },
+          ref: { type: "string" },
+          json: { type: "boolean" },
+        });
+        const { auditCommand } = await import("./audit-command.js");
+        return await auditCommand(
+          { repo: resolve(values.repo ?? "."), ref: values.ref, json: values.json === true },
           streams.stdout,
         );
       }
@@ -264,14 +284,21 @@ async function adminCommand(args: string[], streams: Streams, now: Date): Promis
   });
   const repo = resolve(values.repo ?? ".");
   const { cluster, login } = checkAdminArguments(values.cluster, values.login);
+  const groups = values.groups
+    ?.split(",")
+    .map((g) => g.trim())
+    .filter(Boolean);
   switch (sub) {
     case "request": {
-      const groups = (values.groups ?? "")
-        .split(",")
-        .map((g) => g.trim())
-        .filter(Boolean);
       const { adminRequestCommand } = await import("./admin-request-command.js");
       return adminRequestCommand(
+        { repo, cluster, login, groups: groups ?? [], gpgKey: values["gpg-key"], keyDir: values["key-dir"] },
+        streams.stdout,
+      );
+    }
+    case "renew": {
+      const { adminRenewCommand } = await import("./admin-renew-command.js");
+      return adminRenewCommand(
         { repo, cluster, login, groups, gpgKey: values["gpg-key"], keyDir: values["key-dir"] },
         streams.stdout,
       );

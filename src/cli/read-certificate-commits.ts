@@ -37,7 +37,10 @@ export async function readCertificateCommits(
 }
 
 /** Author and message of each commit, from one `git log --no-walk`. */
-async function readCommitMessages(repo: string, shas: string[]): Promise<Map<string, CertificateCommit>> {
+export async function readCommitMessages(
+  repo: string,
+  shas: string[],
+): Promise<Map<string, CertificateCommit>> {
   const found = new Map<string, CertificateCommit>();
   if (shas.length === 0) return found;
   const output = await runGit(

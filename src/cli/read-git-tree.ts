@@ -64,7 +64,7 @@ export async function readGitTree(repo: string, ref: string): Promise<RepoTree> 
  * Every blob's bytes, one at a time, from one `git cat-file --batch`: its output is parsed as it
  * arrives, so only the blob being read is held (each at most MAX_READ_BYTES).
  */
-function streamBlobs(
+export function streamBlobs(
   repo: string,
   oids: string[],
   onBlob: (oid: string, bytes: Buffer) => void,

@@ -7,7 +7,7 @@ import type { Output } from "./print-findings.js";
 import { readCertificateCommits } from "./read-certificate-commits.js";
 import { readGitTree } from "./read-git-tree.js";
 import { readWorkingTree } from "./read-working-tree.js";
-import { runGit } from "./run-git.js";
+import { resolveCommit } from "./resolve-commit.js";
 import { writeFileAtomically } from "./write-file-safely.js";
 
 export interface ReportOptions {
@@ -52,19 +52,5 @@ async function readAccessPicture(options: ReportOptions): Promise<AccessPicture>
   } catch (cause) {
     if (cause instanceof KawsInputError) throw new CliError(cause.message);
     throw cause;
-  }
-}
-
-/** The commit id of `ref`, or null when there is none (a repository without commits yet). */
-async function resolveCommit(repo: string, ref: string): Promise<string | null> {
-  try {
-    const sha = (
-      await runGit(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`])
-    )
-      .toString("utf8")
-      .trim();
-    return sha === "" ? null : sha;
-  } catch {
-    return null;
   }
 }

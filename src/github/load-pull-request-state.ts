@@ -1,5 +1,6 @@
 import { addedOrModifiedPaths, diffManagedPaths, type PathChange } from "../core/policy/diff-trees.js";
 import { pathsToLoad, pathsToScan } from "../core/policy/paths-to-load.js";
+import { renewalsToLoad } from "../core/policy/renewed-certificate.js";
 import type { RepoTree } from "../core/tree/repo-tree.js";
 import type { BlobCache } from "./blob-cache.js";
 import { fetchAuthorityTree } from "./fetch-authority-tree.js";
@@ -45,6 +46,10 @@ export async function loadPullRequestState(
   const changes = diffManagedPaths(base, headListing);
   const { scan, skipped } = pathsToScan(addedOrModifiedPaths(base, headListing), headListing);
   const wanted = new Set([...pathsToLoad(changes, headListing), ...scan]);
-  const head = await loadBlobs(octokit, repo, headListing, wanted, cache);
-  return { authorityCommit, authority, base, head, changes, unscanned: skipped };
+  // the certificate a renewal replaces, to say when it expires (one blob per renewal)
+  const [head, baseTree] = await Promise.all([
+    loadBlobs(octokit, repo, headListing, wanted, cache),
+    loadBlobs(octokit, repo, base, new Set(renewalsToLoad(changes)), cache),
+  ]);
+  return { authorityCommit, authority, base: baseTree, head, changes, unscanned: skipped };
 }

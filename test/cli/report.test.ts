@@ -84,28 +84,28 @@ describe("kaws report --json", () => {
       version: 1,
       generatedAt: REPORT_NOW.toISOString(),
       commit: head,
-      warnDays: { admin: 30, cluster: 60 },
+      warnDays: { admin: 14, cluster: 60 },
       clusters: [
         {
           name: "prod",
           certificates: [
-            clusterCertificate("ca", 3575),
-            clusterCertificate("master", 655),
-            clusterCertificate("node", 655),
+            clusterCertificate("ca", 3570),
+            clusterCertificate("master", 650),
+            clusterCertificate("node", 650),
           ],
           admins: [
             {
               login: "alice",
               groups: ["developers"],
               key: { fingerprint: ids.alice.fingerprint, algorithm: "Ed25519" },
-              certificate: adminCertificate("alice", 15, "expiring", "EC P-256"),
+              certificate: adminCertificate("alice", 10, "expiring", "EC P-256"),
               approval: null,
             },
             {
               login: "bob",
               groups: ["system:masters"],
               key: { fingerprint: ids.bob.fingerprint, algorithm: "RSA-3072" },
-              certificate: adminCertificate("bob", 75, "valid", "RSA-2048"),
+              certificate: adminCertificate("bob", 70, "valid", "RSA-2048"),
               approval: {
                 approvers: ["carol", "dave"],
                 commit: repo.botCommit,
@@ -117,7 +117,7 @@ describe("kaws report --json", () => {
               login: "mallory",
               groups: ["developers", HOSTILE_GROUP],
               key: null,
-              certificate: adminCertificate("mallory", -45, "expired", "EC P-256"),
+              certificate: adminCertificate("mallory", -50, "expired", "EC P-256"),
               approval: null,
             },
           ],
@@ -141,6 +141,22 @@ describe("kaws report --json", () => {
     const picture = JSON.parse(result.stdout) as { commit: unknown; clusters: { admins: unknown[] }[] };
     expect(picture.commit).toBeNull();
     expect(picture.clusters[0]!.admins).toHaveLength(3);
+  });
+
+  it("flags admin certificates as expiring renew_before_days ahead, as the config sets it", async () => {
+    const dir = folder();
+    run("git", ["clone", "-q", repo.dir, dir]);
+    const config = readFileSync(join(dir, ".github/kaws.yml"), "utf8");
+    writeFileSync(join(dir, ".github/kaws.yml"), `${config}renew_before_days: 75\n`);
+    const result = await kaws(["report", "--repo", dir, "--json"]);
+    expect(result.status).toBe(0);
+    const picture = JSON.parse(result.stdout) as {
+      warnDays: unknown;
+      clusters: { admins: { login: string; certificate: { daysLeft: number; status: string } }[] }[];
+    };
+    expect(picture.warnDays).toEqual({ admin: 75, cluster: 60 });
+    const bob = picture.clusters[0]!.admins.find((a) => a.login === "bob")!;
+    expect(bob.certificate).toMatchObject({ daysLeft: 70, status: "expiring" });
   });
 });
 
@@ -166,7 +182,7 @@ describe("kaws report (table)", () => {
         "EC P-256",
         facts("alice").serial,
         ...dates("alice"),
-        "15 expiring",
+        "10 expiring",
         "unknown",
       ),
     );
@@ -178,7 +194,7 @@ describe("kaws report (table)", () => {
         "RSA-2048",
         facts("bob").serial,
         ...dates("bob"),
-        "75",
+        "70",
         "carol,dave",
       ),
     );
@@ -190,14 +206,14 @@ describe("kaws report (table)", () => {
         "EC P-256",
         facts("mallory").serial,
         ...dates("mallory"),
-        "-45 expired",
+        "-50 expired",
         "unknown",
       ),
     );
     expect(row("carol")).toMatch(
       cells("carol", "developers", `Ed25519 ${ids.carol.fingerprint}`, "EC P-256", sha256(repo.carolCsr)),
     );
-    expect(row("ca")).toMatch(/^ {2}ca +[0-9a-f]+ +\d{4}-\d\d-\d\d +\d{4}-\d\d-\d\d +3575 +valid$/);
+    expect(row("ca")).toMatch(/^ {2}ca +[0-9a-f]+ +\d{4}-\d\d-\d\d +\d{4}-\d\d-\d\d +3570 +valid$/);
   });
 
   it("colours expired red and expiring yellow on a terminal", async () => {
@@ -206,8 +222,8 @@ describe("kaws report (table)", () => {
     expect(
       await main(["report", "--repo", repo.dir], { stdout: terminal, stderr: terminal, now: REPORT_NOW }),
     ).toBe(0);
-    expect(stdout).toContain("\u001b[31m-45 expired");
-    expect(stdout).toContain("\u001b[33m15 expiring");
+    expect(stdout).toContain("\u001b[31m-50 expired");
+    expect(stdout).toContain("\u001b[33m10 expiring");
   });
 });
 
@@ -238,6 +254,7 @@ describe("kaws report on bad input", () => {
     ],
     ["a public key that is not one", "pubkeys/alice.asc", "hello\n"],
     ["a config that does not parse", ".github/kaws.yml", "approvals: [\n"],
+    ["renew_before_days beyond admin_cert_days", ".github/kaws.yml", "renew_before_days: 90\n"],
   ])("exits 2 naming the file for %s", async (_, path, content) => {
     const dir = folder();
     run("git", ["clone", "-q", repo.dir, dir]);

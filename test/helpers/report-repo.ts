@@ -13,8 +13,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * identities' keys, made at the start of the run, cannot encrypt at a time before they existed.
  */
 export const REPORT_T0 = new Date(Math.ceil((Date.now() + 1) / 60_000) * 60_000);
-/** When the report is read: alice's certificate has 15 days left, mallory's ended 45 days ago. */
-export const REPORT_NOW = new Date(REPORT_T0.getTime() + 75 * DAY_MS);
+/**
+ * When the report is read: alice's certificate has 10 days left (expiring: the default
+ * renew_before_days is 14), mallory's ended 50 days ago.
+ */
+export const REPORT_NOW = new Date(REPORT_T0.getTime() + 80 * DAY_MS);
 /** A Kubernetes group that is markup: the page must show it as text. */
 export const HOSTILE_GROUP = `<img src=x onerror=alert(1)>&"'`;
 
@@ -29,7 +32,7 @@ export interface ReportRepo {
 /**
  * A PKI repository with a history, as the report reads it: alice's certificate (15 days left) and
  * mallory's (expired; her key no longer in pubkeys/; a group that is markup) were pushed directly,
- * bob's (renewed, 75 days left) came in the reconciler's commit approved by carol and dave, and
+ * bob's (renewed, 70 days left) came in the reconciler's commit approved by carol and dave, and
  * carol's CSR waits for its certificate. Real gpg signatures and openssl CSRs.
  */
 export async function buildReportRepo(ids: Identities, dir: string): Promise<ReportRepo> {

@@ -30,10 +30,18 @@ describe(".github/kaws.yml", () => {
       allowed_groups: [],
       admin_cert_days: 90,
       approval_max_age_days: 30,
+      renew_before_days: 14,
       identity: { require_github_gpg_key: true },
       keys: { min_rsa_bits: 3072 },
       provision: { workflow: "provision.yml" },
     });
+  });
+
+  it("takes renew_before_days as set, or 14, or admin_cert_days - 1 when certificates are shorter", () => {
+    expect(parseKawsConfig(bytes("renew_before_days: 30\n")).renew_before_days).toBe(30);
+    expect(parseKawsConfig(bytes("admin_cert_days: 20\n")).renew_before_days).toBe(14);
+    expect(parseKawsConfig(bytes("admin_cert_days: 10\n")).renew_before_days).toBe(9);
+    expect(parseKawsConfig(bytes("admin_cert_days: 10\nrenew_before_days: 3\n")).renew_before_days).toBe(3);
   });
 
   it("stores maintainer logins lower-case", () => {
@@ -46,6 +54,13 @@ describe(".github/kaws.yml", () => {
     ["admin_cert_days: 500\n", "admin_cert_days: Too big"],
     ["approvals: 0\n", "approvals: Too small"],
     ["approval_max_age_days: 0\n", "approval_max_age_days: Too small"],
+    ["renew_before_days: 0\n", "renew_before_days: Too small"],
+    ["renew_before_days: 2.5\n", "renew_before_days"],
+    ["renew_before_days: 90\n", "renew_before_days: must be less than admin_cert_days (90)"],
+    [
+      "admin_cert_days: 30\nrenew_before_days: 45\n",
+      "renew_before_days: must be less than admin_cert_days (30)",
+    ],
     ["maintainers: *x\n", "uses a YAML alias (*), which kaws does not read"],
     ["a: &a [x, x]\nmaintainers: *a\n", "uses a YAML anchor (&), which kaws does not read"],
     ["maintainers: !!binary aGVsbG8=\n", "uses a YAML tag (tag:yaml.org,2002:binary)"],

@@ -673,6 +673,6 @@ it("says how to renew an expired certificate: a new CSR beside the old .pem woul
   const { findings } = await verifyTree(repo.tree(), { now: new Date(repo.now.getTime() + 100 * DAY) });
   const expired = findings.find((x) => x.rule === "admin-cert.expired" && x.path === ALICE_PEM)!;
   expect(expired.message).toContain(
-    "remove this .pem and replace the CSR and its signature with a new key's",
+    "remove this .pem and replace the CSR and its signature with a new key's (a new CSR beside the old .pem does not match it): `kaws admin renew --cluster prod --login alice` does it",
   );
 });

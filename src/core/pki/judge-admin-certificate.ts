@@ -33,7 +33,7 @@ export function judgeAdminCertificate(
   if (now > certificate.notAfter)
     add(
       "admin-cert.expired",
-      `the certificate expired on ${isoDay(certificate.notAfter)}: to renew it, in one pull request remove this .pem and replace the CSR and its signature with a new key's (\`kaws admin request\` makes them); a new CSR beside the old .pem does not match it`,
+      `the certificate expired on ${isoDay(certificate.notAfter)}: renew it — in one pull request, remove this .pem and replace the CSR and its signature with a new key's (a new CSR beside the old .pem does not match it)`,
     );
   const days = (certificate.notAfter.getTime() - certificate.notBefore.getTime() - BACKDATE_MS) / DAY_MS;
   if (days > maxDays + 1) {

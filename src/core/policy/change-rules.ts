@@ -1,5 +1,5 @@
 import { error, warning, type Finding } from "../findings.js";
-import { classifyPath, pubkeyPath } from "../tree/classify-path.js";
+import { classifyPath, clusterFile, pubkeyPath } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import type { PathChange } from "./diff-trees.js";
 
@@ -24,6 +24,22 @@ export function isRequestPath(change: PathChange, author: string): boolean {
     return managed.login === author;
   }
   return false;
+}
+
+/**
+ * A renewal (`kaws admin renew`): the author removes their own `admins/<author>.pem` of a cluster
+ * and, in the same change, replaces their own CSR and its signature there. It gives nothing the
+ * old certificate did not (the new CSR is judged and approved like any request), and removing a
+ * file revokes nothing. Anyone else's certificate, or one's own removed alone, stays privileged.
+ */
+export function isOwnRenewal(change: PathChange, author: string, changes: readonly PathChange[]): boolean {
+  const managed = classifyPath(change.path);
+  if (change.change !== "removed" || managed?.kind !== "admin-cert" || managed.login !== author) return false;
+  const replaced = (path: string) => changes.some((c) => c.path === path && c.change !== "removed");
+  return (
+    replaced(clusterFile.csr(managed.cluster, author)) &&
+    replaced(clusterFile.csrSignature(managed.cluster, author))
+  );
 }
 
 /**

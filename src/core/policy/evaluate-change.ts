@@ -5,6 +5,7 @@ import { hasErrors, sortFindings, warning, type Finding } from "../findings.js";
 import {
   changesRecipients,
   codeChangeFindings,
+  isOwnRenewal,
   isRequestPath,
   keysRemovedWithFiles,
   pendingReencryption,
@@ -15,6 +16,7 @@ import type { RepoTree } from "../tree/repo-tree.js";
 import { beneficiariesOf } from "./beneficiaries-of.js";
 import { diffCodePaths, diffManagedPaths, type PathChange } from "./diff-trees.js";
 import { loadAuthority } from "./load-authority.js";
+import { renewedCertificate, type RenewedCertificate } from "./renewed-certificate.js";
 import { requiredApprovals } from "./required-approvals.js";
 import { PRIVILEGED_GROUPS } from "./rules/csr-rules.js";
 import { verifyTree, type CsrSummary } from "./verify-tree.js";
@@ -22,9 +24,11 @@ import { verifyTree, type CsrSummary } from "./verify-tree.js";
 /** What a pull request asks for: a certificate for `login` on `cluster`, with these groups. */
 export interface AccessRequest extends CsrSummary {
   readonly privilegedGroups: string[];
+  /** The certificate this request renews (the change removes it), or null for a first request. */
+  readonly renews: RenewedCertificate | null;
 }
 
-export type { PendingAction };
+export type { PendingAction, RenewedCertificate };
 
 /** A key added or replaced by the change: to bind to its owner's GitHub account. */
 export interface ChangedKey {
@@ -103,7 +107,7 @@ export async function evaluateChange(input: EvaluateChangeInput): Promise<Change
 
   const privilegedPaths: string[] = [];
   for (const change of changes) {
-    if (isRequestPath(change, author)) continue;
+    if (isRequestPath(change, author) || isOwnRenewal(change, author, changes)) continue;
     privilegedPaths.push(change.path);
     findings.push(
       warning(
@@ -152,7 +156,11 @@ export async function evaluateChange(input: EvaluateChangeInput): Promise<Change
 
   const requests: AccessRequest[] = head.csrs
     .filter((csr) => changed.has(csr.path) || changed.has(`${csr.path}.asc`))
-    .map((csr) => ({ ...csr, privilegedGroups: csr.groups.filter((g) => PRIVILEGED_GROUPS.has(g)) }));
+    .map((csr) => ({
+      ...csr,
+      privilegedGroups: csr.groups.filter((g) => PRIVILEGED_GROUPS.has(g)),
+      renews: renewedCertificate(input.base, changes, csr, input.now),
+    }));
   for (const request of requests) {
     if (!request.hasCertificate)
       pending.push({ kind: "issue-certificate", cluster: request.cluster, login: request.login });

@@ -1,4 +1,4 @@
-import { parseKawsConfig } from "../config/kaws-config.js";
+import { DEFAULT_CONFIG, parseKawsConfig } from "../config/kaws-config.js";
 import { KawsInputError } from "../findings.js";
 import { sha256Hex } from "../hash.js";
 import { describePublicKey } from "../pki/describe-public-key.js";
@@ -17,8 +17,6 @@ import { certificateValidity, type CertificateValidity } from "./certificate-val
 
 export type { AdminKeySummary, CertificateApproval, CertificateCommit, CertificateValidity };
 
-/** Admin certificates are flagged this many days ahead when the config sets no `renew_before_days`. */
-export const DEFAULT_ADMIN_WARN_DAYS = 30;
 /** CA, master and node certificates are flagged 60 days ahead (DESIGN 4.3: time to rotate). */
 export const CLUSTER_WARN_DAYS = 60;
 
@@ -167,12 +165,10 @@ function csrAt(entry: TreeEntry, bytes: Uint8Array): CsrFacts {
   return read.facts;
 }
 
-/** The config's `renew_before_days` when it sets one, else the default; a config that does not parse stops the report. */
+/** The config's `renew_before_days` (its default when unset); a config that does not parse stops the report. */
 function adminWarnDays(config: TreeEntry | undefined): number {
-  if (config === undefined) return DEFAULT_ADMIN_WARN_DAYS;
-  const parsed: Record<string, unknown> = parseKawsConfig(bytesOf(config), config.path);
-  const days = parsed["renew_before_days"];
-  return typeof days === "number" ? days : DEFAULT_ADMIN_WARN_DAYS;
+  if (config === undefined) return DEFAULT_CONFIG.renew_before_days;
+  return parseKawsConfig(bytesOf(config), config.path).renew_before_days;
 }
 
 /** A file the report reads that is too large, or not a regular file, is refused by name. */

@@ -42,6 +42,7 @@ export function certificateApproval(
   };
 }
 
-function normaliseSerial(serial: string): string {
+/** A serial in lower-case hex without leading zeros, as trailers and certificates are compared. */
+export function normaliseSerial(serial: string): string {
   return serial.toLowerCase().replace(/^0+(?=.)/, "");
 }

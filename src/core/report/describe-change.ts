@@ -1,4 +1,4 @@
-import type { AccessRequest, PendingAction } from "../policy/evaluate-change.js";
+import type { AccessRequest, PendingAction, RenewedCertificate } from "../policy/evaluate-change.js";
 import type { IdentityBinding } from "../policy/judge-identity-binding.js";
 
 /** "@alice asks for a certificate on prod with groups developers (key …, registered on GitHub)" */
@@ -21,7 +21,16 @@ export function describeRequest(request: AccessRequest, bindings: readonly Ident
     request.privilegedGroups.length > 0
       ? ` ⚠️ **${request.privilegedGroups.join(", ")} gives unrestricted control of the cluster.**`
       : "";
-  return `@${request.login} asks for a certificate on **${request.cluster}** with ${groups}, ${key}${bound}.${warning}`;
+  const renewal = request.renews === null ? "" : ` It ${describeRenewal(request.renews)}.`;
+  return `@${request.login} asks for a certificate on **${request.cluster}** with ${groups}, ${key}${bound}.${renewal}${warning}`;
+}
+
+/** "renews the certificate that expires on 2027-05-01 (serial `4b22…`)", for people. */
+export function describeRenewal(renewed: RenewedCertificate): string {
+  if (renewed.notAfter === null)
+    return `renews the certificate it removes, \`${renewed.path}\` (which could not be read)`;
+  const day = renewed.notAfter.toISOString().slice(0, 10);
+  return `renews the certificate that ${renewed.expired ? "expired" : "expires"} on ${day} (serial \`${renewed.serial}\`)`;
 }
 
 export function describePending(action: PendingAction): string {
