@@ -36,6 +36,8 @@ export interface ReconcilePlan {
   readonly recipientCount: number;
   /** The provisioning workflow of the branch's config. */
   readonly workflow: string;
+  /** How long before an admin certificate ends its owner is reminded (the branch's config). */
+  readonly renewBeforeDays: number;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function planReconcile(
     tree,
     recipientCount: recipients.length,
     workflow: verification.config.provision.workflow,
+    renewBeforeDays: verification.config.renew_before_days,
   };
   const botKey = approved.length > 0 || owesKeys ? await deps.botKey() : null;
   if (botKey === null) {
@@ -148,5 +151,6 @@ export async function planReconcile(
     tree,
     recipientCount: recipients.length,
     workflow: verification.config.provision.workflow,
+    renewBeforeDays: verification.config.renew_before_days,
   };
 }

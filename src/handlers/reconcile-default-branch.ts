@@ -16,6 +16,7 @@ import type { EvaluationDeps } from "./evaluate-pull-request.js";
 import { planReconcile, type ReconcilePlan } from "./plan-reconcile.js";
 import { announceIssuedCertificates } from "./announce-issued-certificates.js";
 import { describeFormerAdmins } from "./describe-former-admins.js";
+import { keepLifecycleIssues } from "./keep-lifecycle-issues.js";
 
 export interface ReconcileDeps extends EvaluationDeps {
   /** The bot's decryption key (KAWS_BOT_KEY), or null when it is not configured. */
@@ -106,6 +107,7 @@ export async function reconcileDefaultBranch(
     await announceIssuedCertificates(deps, target.repo, finalHead);
     await reportRefused(deps, target.repo, plan.refused, plan.problems);
     if (plan.former.length > 0) await reportFormerAdmins(deps, target, plan, plan.former);
+    await keepLifecycleIssues(deps, target.repo, finalHead, plan.renewBeforeDays);
     await provisionChangedClusters(deps, target, target.before ?? head, finalHead, plan.workflow);
     // no push to go by (the sweep, a command): a recent change no dispatch answered is made up for
     if (target.before === undefined) await provisionMissedChanges(deps, target, plan, finalHead);

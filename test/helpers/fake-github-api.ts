@@ -124,6 +124,10 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const issueEvents: { issue: number; event: string; created_at: string }[] = [];
   /** The GitHub user each commit is linked to, for those the app wrote. */
   const authors = new Map<string, string>();
+  /** Logins GitHub does not let the app assign (not collaborators). */
+  const notAssignable = new Set<string>();
+  /** The node ids of the issues the app pinned. */
+  const pinned: string[] = [];
   /** When each commit was made: the app's commits at the fake's clock; a fixture's are old (none). */
   const commitDates = new Map<string, Date>();
   /** Annotated tag objects (`POST /git/tags`), by their sha. */
@@ -294,10 +298,20 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     [
       "POST",
       /^(\/api)?\/graphql$/,
-      (_m, body) => [
-        200,
-        repo.authorityResponse((body as { variables: { pubkeys: string } }).variables.pubkeys.split(":")[0]!),
-      ],
+      (_m, body) => {
+        const request = body as { query: string; variables: { pubkeys?: string } };
+        if (request.query.startsWith("query kawsBlobs")) return [200, repo.blobsResponse(request.query)];
+        if (request.query.startsWith("mutation kawsPin")) {
+          pinned.push((request.variables as unknown as { id: string }).id);
+          return [200, { data: { pinIssue: { issue: { number: 0 } } } }];
+        }
+        return [200, repo.authorityResponse(request.variables.pubkeys!.split(":")[0]!)];
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${base}/assignees/([^/?]+)$`),
+      (m) => (notAssignable.has(m[1]!) ? [404, { message: "Not Found" }] : [204, ""]),
     ],
     [
       "GET",
@@ -558,6 +572,7 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       (_m, body) => {
         const issue = {
           number: 800 + issues.length,
+          node_id: `I_${800 + issues.length}`,
           state: "open",
           user: { login: "kaws-bot[bot]", type: "Bot" },
           ...(body as { title: string; body: string }),
@@ -691,6 +706,8 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     refs,
     /** Annotated tag objects by sha (the lock refs point at them). */
     tags,
+    notAssignable,
+    pinned,
     issues,
     statuses,
     dispatches,

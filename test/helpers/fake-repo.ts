@@ -50,16 +50,23 @@ export class FakeRepo {
     return this.commit({ ...files, ...changes }, {}, parents, message);
   }
 
-  /** The newest commits reachable from `head` (first parents) that changed `path` (any, when ""), newest first. */
+  /** The newest commits reachable from `head` (first parents) that changed `path` (a file or a folder; any, when ""), newest first. */
   commitsTouching(head: string, path: string, limit = 30): string[] {
     const found: string[] = [];
     for (let sha: string | undefined = head; sha !== undefined; sha = this.commits.get(sha)?.parents[0]) {
       const commit = this.required(sha);
       const parent = commit.parents[0] ? this.required(commit.parents[0]) : undefined;
-      if (path === "" || commit.files.get(path)?.oid !== parent?.files.get(path)?.oid) found.push(sha);
+      if (path === "" || this.changedUnder(commit, parent, path)) found.push(sha);
       if (found.length >= limit) break;
     }
     return found;
+  }
+
+  /** Whether a commit changed the file `path`, or any file under the folder `path`, from its parent. */
+  private changedUnder(commit: FakeCommit, parent: FakeCommit | undefined, path: string): boolean {
+    const under = (file: string) => file === path || file.startsWith(`${path}/`);
+    const files = new Set([...commit.files.keys(), ...(parent?.files.keys() ?? [])].filter(under));
+    return [...files].some((file) => commit.files.get(file)?.oid !== parent?.files.get(file)?.oid);
   }
 
   /** Whether `ancestor` is reachable from `descendant` through parents. */
@@ -120,6 +127,20 @@ export class FakeRepo {
   }
 
   /** The answer to the bot's authority query: `pubkeys/`, the config and the bot key at a commit. */
+  /** The answer to a `kawsBlobs` GraphQL query: each aliased `object(oid:)` as GitHub gives a blob. */
+  blobsResponse(query: string) {
+    const repository: Record<string, unknown> = {};
+    for (const [, alias, oid] of query.matchAll(/(b\d+): object\(oid: "([0-9a-f]{40})"\)/g)) {
+      const bytes = this.blobs.get(oid!);
+      const isBinary = bytes?.some((b) => b > 0x7e || (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d));
+      repository[alias!] =
+        bytes === undefined
+          ? null
+          : { isBinary, isTruncated: false, text: isBinary ? null : new TextDecoder().decode(bytes) };
+    }
+    return { data: { repository } };
+  }
+
   authorityResponse(sha: string) {
     const commit = this.required(sha);
     const blob = (path: string) => {

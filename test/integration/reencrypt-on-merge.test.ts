@@ -63,8 +63,9 @@ describe("re-encryption and PKI on merge", () => {
       expect(recipients).toHaveLength(2);
       for (const keyId of recipients) expect(expected.some((listing) => listing.includes(keyId))).toBe(true);
     }
-    expect(f.github.issues).toHaveLength(1);
-    const issue = f.github.issues[0]!;
+    const issues = f.github.issues.filter((i) => !i.body.includes("kaws-bot:issue:access"));
+    expect(issues).toHaveLength(1);
+    const issue = issues[0]!;
     expect(issue.title).toBe("kaws: bob was removed — rotate prod");
     expect(issue.body).toContain(`@bob (key \`${ids().bob.fingerprint}\`) is no longer a recipient`);
     expect(issue.body).toContain("**Re-encryption is not revocation.**");

@@ -50,7 +50,8 @@ it("judges alice's renewal a request, says which certificate it renews, and issu
     expect(opensslVerify(repo().pki.certificates.ca, Buffer.from(pem).toString(), "sslclient").status).toBe(
       0,
     );
-    expect(s.github.issues.map((i) => i.title)).toEqual([]); // nothing refused, nobody removed
+    // nothing refused, nobody removed: the access picture only
+    expect(s.github.issues.map((i) => i.title)).toEqual(["kaws: who can reach which cluster"]);
     const commits = s.botCommits();
     expect(commits).toHaveLength(1);
     expect(certificateTrailers(commits[0]!.message)).toEqual([
