@@ -1,3 +1,4 @@
+import * as openpgp from "openpgp";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/core/findings.js";
 import { issueClientCertificate } from "../../src/core/pki/issue-client-certificate.js";
@@ -675,4 +676,22 @@ it("says how to renew an expired certificate: a new CSR beside the old .pem woul
   expect(expired.message).toContain(
     "remove this .pem and replace the CSR and its signature with a new key's",
   );
+});
+
+it("names a key file whose v6 session-key packet is malformed as unreadable, and says why", async () => {
+  const path = "clusters/prod/node-key.pem.asc";
+  const { data } = await openpgp.unarmor(String(f()[path]));
+  // a v6 PKESK naming a v6 key (version octet 6) by 20 octets: no key has such a fingerprint
+  const malformed = Buffer.from(`c118061506${"ab".repeat(20)}19`, "hex");
+  const armored = openpgp.armor(openpgp.enums.armor.message, Buffer.concat([malformed, data as Uint8Array]));
+  const { findings } = await verifyTree(withFiles(f(), { [path]: armored }), { now: repo.now });
+  expect(findings.filter((x) => x.path === path)).toEqual([
+    {
+      rule: "key-file.unreadable",
+      severity: "error",
+      path,
+      message:
+        "not an encrypted OpenPGP message (a session-key packet naming a v6 key by a 20-octet fingerprint): regenerate it with the bot or `kaws cluster reencrypt`",
+    },
+  ]);
 });
