@@ -41,5 +41,7 @@ export async function checkAdminCertificate(
   if (!read.ok)
     return [error("admin-cert.unreadable", path, `${read.detail}: remove it; the bot issues a new one`)];
   const problems = judgeAdminCertificate(read.certificate, csr, ca, maxDays, now);
-  return problems.map((p) => (p.rule === "admin-cert.expired" ? warning : error)(p.rule, path, p.message));
+  return problems.map((p) =>
+    p.rule === "admin-cert.expired" ? warning(p.rule, path, p.message) : error(p.rule, path, p.message),
+  );
 }
