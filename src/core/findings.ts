@@ -1,21 +1,23 @@
+import type { ErrorRuleId, RuleId, WarningRuleId } from "./rules-registry.js";
+
 /**
  * A finding: a rule broken (or a thing to know) at a path, with a sentence a person can act on.
- * Rule ids are stable: scripts and branch-protection dashboards may depend on them.
+ * Rule ids are stable and listed in rules-registry.ts: scripts and dashboards may depend on them.
  */
 export type Severity = "error" | "warning";
 
 export interface Finding {
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly severity: Severity;
   readonly path: string;
   readonly message: string;
 }
 
-export function error(rule: string, path: string, message: string): Finding {
+export function error(rule: ErrorRuleId, path: string, message: string): Finding {
   return { rule, severity: "error", path, message };
 }
 
-export function warning(rule: string, path: string, message: string): Finding {
+export function warning(rule: WarningRuleId, path: string, message: string): Finding {
   return { rule, severity: "warning", path, message };
 }
 
@@ -41,7 +43,7 @@ function compare(a: string, b: string): number {
 /** Thrown by the core for input that cannot be used; carries the rule id and path for a finding. */
 export class KawsInputError extends Error {
   constructor(
-    readonly rule: string,
+    readonly rule: ErrorRuleId,
     readonly path: string,
     message: string,
   ) {

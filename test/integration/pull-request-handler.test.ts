@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import nock from "nock";
+import * as openpgp from "openpgp";
 import { useRepo } from "../helpers/use-repo.js";
 import { buildRepo, type Files } from "../helpers/build-repo.js";
 import { fakeGitHub } from "../helpers/fake-github.js";
@@ -315,5 +316,70 @@ describe("authority comes from the default branch", () => {
     expect(run.output.annotations).toContainEqual(
       expect.objectContaining({ path: ".github/kaws.yml", title: "config.changed" }),
     );
+  });
+});
+
+describe("identity binding through GitHub's gpg_keys", () => {
+  it("says on the key file, and in the summary, that only 64-bit key IDs matched when GitHub returns no raw key", async () => {
+    const repo = new FakeRepo();
+    const baseSha = repo.commit(builtRepo().files);
+    const headSha = repo.commit({ ...builtRepo().files, ...onboardingFiles() });
+    const carol = await openpgp.readKey({ armoredKey: idsOf().carol.exportPublic().toString() });
+    const github = fakeGitHub({
+      repo,
+      defaultSha: baseSha,
+      mergeBaseSha: baseSha,
+      gpgKeys: {
+        carol: [
+          {
+            key_id: carol.getKeyID().toHex().toUpperCase(),
+            raw_key: null,
+            subkeys: [{ key_id: carol.getSubkeys()[0]!.getKeyID().toHex().toUpperCase() }],
+          },
+        ],
+      },
+    });
+    const { probot } = await testProbot({ now: () => builtRepo().now });
+    await probot.receive({
+      id: "key-id-only",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha }) as never,
+    });
+    const run = github.checkRuns[0] as unknown as CheckRunBody;
+    expect(run.conclusion).toBe("action_required");
+    expect(run.output.annotations).toContainEqual({
+      path: "pubkeys/carol.asc",
+      start_line: 1,
+      end_line: 1,
+      annotation_level: "warning",
+      title: "identity.key-id-only",
+      message: `key ${idsOf().carol.fingerprint} matches carol's GitHub account by 64-bit key IDs only (GitHub returned no raw key)`,
+    });
+    expect(run.output.summary).toContain(
+      `signed with key \`${idsOf().carol.fingerprint}\`, matched on GitHub by key ID.`,
+    );
+  });
+});
+
+describe("the secret scan on pull requests", () => {
+  it("names each changed file it could not scan, as a warning on that file, and says how to scan it", async () => {
+    const big = new Uint8Array(1024 * 1024 + 1).fill(0x41);
+    const { headSha, baseSha, github, probot } = await setUp({ ...onboardingFiles(), "docs/big.txt": big });
+    await probot.receive({
+      id: "not-scanned",
+      name: "pull_request",
+      payload: pullRequestPayload({ headSha, baseSha }) as never,
+    });
+    const run = github.checkRuns[0] as unknown as CheckRunBody;
+    expect(run.output.annotations).toContainEqual({
+      path: "docs/big.txt",
+      start_line: 1,
+      end_line: 1,
+      annotation_level: "warning",
+      title: "secret.not-scanned",
+      message:
+        "changed, but too large (or one file too many) to scan for private keys here: run `npx kaws verify`",
+    });
+    expect(github.apiCalls().filter((c) => c.path.includes("/git/blobs/"))).toHaveLength(4); // not the big one
   });
 });

@@ -45,6 +45,19 @@ const encryptedPkcs8 = () =>
     openssl(["genpkey", "-algorithm", "ed25519"]),
   );
 
+/** A PKCS#8 key in BER that OpenSSL loads all the same: its outer length padded, or indefinite. */
+function berPkcs8(form: "padded" | "indefinite"): Buffer {
+  const der = pkcs8Ed25519();
+  expect(der[0]).toBe(0x30);
+  expect(der[1]).toBeLessThan(0x80);
+  const ber =
+    form === "padded"
+      ? Buffer.concat([Buffer.from([0x30, 0x82, 0x00, der[1]!]), der.subarray(2)])
+      : Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(2), Buffer.from([0, 0])]);
+  openssl(["pkey", "-inform", "DER", "-noout"], ber); // throws when OpenSSL would not load it
+  return ber;
+}
+
 /** What the file is, where it is committed, how it is made, the line and the kind the finding names. */
 const cases: [string, string, () => Promise<Uint8Array | string> | Uint8Array | string, number, string][] = [
   [
@@ -83,6 +96,20 @@ const cases: [string, string, () => Promise<Uint8Array | string> | Uint8Array | 
     "base64 OpenPGP secret key",
   ],
   ["a DER PKCS#8 private key", "backup/ed25519.der", pkcs8Ed25519, 1, "DER PKCS#8 private key"],
+  [
+    "a PKCS#8 private key with a padded length (BER)",
+    "backup/padded.der",
+    () => berPkcs8("padded"),
+    1,
+    "DER PKCS#8 private key",
+  ],
+  [
+    "a PKCS#8 private key with an indefinite length (BER)",
+    "backup/indefinite.der",
+    () => berPkcs8("indefinite"),
+    1,
+    "DER PKCS#8 private key",
+  ],
   ["a DER PKCS#1 RSA private key", "backup/rsa.der", pkcs1Rsa, 1, "DER PKCS#1 RSA private key"],
   ["a DER SEC1 EC private key", "backup/ec.der", sec1Ec, 1, "DER SEC1 EC private key"],
   [

@@ -149,6 +149,45 @@ describe("evaluateChange", () => {
   });
 });
 
+describe("evaluateChange: what needs a maintainer beyond a request", () => {
+  it("warns change.privileged on each managed file outside the author's own request, naming the author", async () => {
+    const result = await evaluateChange({
+      base: repo().tree(),
+      head: withFiles(repo().files, { "pubkeys/bob.asc": ids().mallory.exportPublic() }),
+      author: "carol",
+      now: repo().now,
+    });
+    expect(result.kind).toBe("privileged");
+    expect(result.findings.filter((f) => f.rule === "change.privileged")).toEqual([
+      {
+        rule: "change.privileged",
+        severity: "warning",
+        path: "pubkeys/bob.asc",
+        message: "modified by carol: a privileged change, which needs maintainer approval",
+      },
+    ]);
+  });
+
+  it("warns change.code on each changed file that runs with the bot's key, and on none of the docs", async () => {
+    const result = await evaluateChange({
+      base: repo().tree(),
+      head: withFiles(repo().files, { "src/backdoor.ts": "export {};\n", "docs/notes.md": "notes" }),
+      author: "carol",
+      now: repo().now,
+    });
+    expect(result.codePaths).toEqual(["src/backdoor.ts"]);
+    expect(result.findings.filter((f) => f.rule === "change.code")).toEqual([
+      {
+        rule: "change.code",
+        severity: "warning",
+        path: "src/backdoor.ts",
+        message:
+          "added by carol: code that runs with the bot's key (which opens every cluster's private keys); a maintainer must review the code itself and approve",
+      },
+    ]);
+  });
+});
+
 describe("evaluateChange on a default branch that is not reconciled", () => {
   it("warns, without blaming the change, when key files were already wrong before it", async () => {
     const drifted = { "pubkeys/carol.asc": ids().carol.exportPublic() };
@@ -160,5 +199,26 @@ describe("evaluateChange on a default branch that is not reconciled", () => {
     const result = await evaluateChange({ base, head, author: "carol", now: repo().now });
     expect(result.findings.filter((f) => f.rule === "key-file.recipients.unreconciled")).toHaveLength(3);
     expect(result.ok).toBe(true);
+  });
+
+  it("warns cluster.pki.unreconciled, without blaming the change, for a cluster the default branch left without PKI", async () => {
+    const drifted = { "clusters/dev/cluster.yml": CLUSTER_YML };
+    const result = await evaluateChange({
+      base: withFiles(repo().files, drifted),
+      head: withFiles(repo().files, { ...drifted, "README.md": "docs" }),
+      author: "carol",
+      now: repo().now,
+    });
+    expect(result.findings.filter((f) => f.path === "clusters/dev/cluster.yml")).toEqual([
+      {
+        rule: "cluster.pki.unreconciled",
+        severity: "warning",
+        path: "clusters/dev/cluster.yml",
+        message:
+          "the default branch is not reconciled: the cluster has no PKI yet: the bot generates it when this is on the default branch (or run `kaws cluster genpki`)",
+      },
+    ]);
+    expect(result.ok).toBe(true);
+    expect(result.pending).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import * as openpgp from "openpgp";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Finding } from "../../src/core/findings.js";
 import { issueClientCertificate } from "../../src/core/pki/issue-client-certificate.js";
@@ -19,6 +20,7 @@ const DAY = 24 * 60 * 60 * 1000;
 const ALICE_CSR = "clusters/prod/admins/alice.csr";
 const ALICE_SIG = "clusters/prod/admins/alice.csr.asc";
 const ALICE_PEM = "clusters/prod/admins/alice.pem";
+const BOT_KEY = ".github/kaws-bot.asc";
 
 beforeAll(async () => {
   ids = identities();
@@ -54,6 +56,8 @@ type Case = {
   rule: string;
   path: string;
   severity?: "error" | "warning";
+  /** What the finding's sentence must say, when the case names it. */
+  message?: string;
   tree: () => Promise<RepoTree> | RepoTree;
   now?: () => Date;
 };
@@ -210,7 +214,7 @@ const cases: Case[] = [
     name: "a key whose user ID was altered after signing",
     rule: "pubkey.invalid",
     path: "pubkeys/carol.asc",
-    tree: () => withFiles(f(), { "pubkeys/carol.asc": tamperedUserId() }),
+    tree: () => withFiles(f(), { "pubkeys/carol.asc": tamperedUserId(ids.carol, "carol") }),
   },
   {
     name: "a key that cannot sign",
@@ -243,6 +247,7 @@ const cases: Case[] = [
     path: ".github/kaws-bot.asc",
     tree: () => withFiles(f(), { ".github/kaws-bot.asc": ids.bot.exportSecret() }),
   },
+  ...botKeyCases(),
   // Encrypted key files
   {
     name: "garbage in an encrypted key file",
@@ -581,12 +586,85 @@ const cases: Case[] = [
     tree: () => repo.tree(),
     now: () => new Date(repo.now.getTime() + 720 * DAY),
   },
+  {
+    name: "a node certificate that expires soon",
+    rule: "node-cert.expires-soon",
+    severity: "warning",
+    path: "clusters/prod/node.pem",
+    message: "node.pem expires on",
+    tree: () => repo.tree(),
+    now: () => new Date(repo.now.getTime() + 720 * DAY),
+  },
+  {
+    name: "a master certificate without serverAuth",
+    rule: "master-cert.profile",
+    path: "clusters/prod/master.pem",
+    message: "master.pem must have extendedKeyUsage serverAuth",
+    tree: () => withFiles(f(), { "clusters/prod/master.pem": f()["clusters/prod/node.pem"]! }),
+  },
+  {
+    name: "an expired master certificate",
+    rule: "master-cert.expired",
+    path: "clusters/prod/master.pem",
+    message: "the certificate expired on",
+    tree: () => repo.tree(),
+    now: () => new Date(repo.now.getTime() + 731 * DAY),
+  },
+  {
+    name: "an unreadable node.pem",
+    rule: "node-cert.unreadable",
+    path: "clusters/prod/node.pem",
+    message: "restore it or rotate the cluster PKI",
+    tree: () => withFiles(f(), { "clusters/prod/node.pem": "-----BEGIN CERTIFICATE-----\nAAA\n" }),
+  },
+  {
+    name: "a node certificate from another CA",
+    rule: "node-cert.chain",
+    path: "clusters/prod/node.pem",
+    message: "node.pem is not signed by this cluster's ca.pem",
+    tree: async () => withFiles(f(), { "clusters/prod/node.pem": (await otherPki()).certificates.node }),
+  },
 ];
 
-/** carol's binary key with one letter of its user ID changed: the self-signature no longer matches. */
-function tamperedUserId(): Buffer {
-  const key = Buffer.from(ids.carol.exportPublic(false));
-  const at = key.indexOf("carol@example.test");
+/** The bot's key judged by the admin keys' rules, each under its own bot-key id. */
+function botKeyCases(): Case[] {
+  const bot = (name: string, rule: string, message: string, key: () => Uint8Array | string): Case => ({
+    name,
+    rule,
+    path: BOT_KEY,
+    message,
+    tree: () => withFiles(f(), { [BOT_KEY]: key() }),
+  });
+  return [
+    bot("a bot key file with two keys", "bot-key.multiple-keys", "exactly one key", () =>
+      Buffer.concat([ids.bot.exportPublic(false), ids.carol.exportPublic(false)]),
+    ),
+    bot("a bot key file that is no key", "bot-key.unreadable", "exactly one key", () => "garbage"),
+    bot("an expired bot key", "bot-key.expired", "the key has expired", () => ids.expired.exportPublic()),
+    bot("a revoked bot key", "bot-key.revoked", "the key is revoked", () => ids.revoked.exportPublic()),
+    bot("a bot key whose user ID was altered", "bot-key.invalid", "the key is not valid", () =>
+      tamperedUserId(ids.bot, "bot"),
+    ),
+    bot("a bot key that cannot encrypt", "bot-key.no-encryption-key", "no usable encryption", () =>
+      ids.signonly.exportPublic(),
+    ),
+    bot("a DSA bot key, which cannot sign", "bot-key.no-signing-key", "no usable signing key", () =>
+      ids.dsa.exportPublic(),
+    ),
+    bot("a DSA/ElGamal bot key", "bot-key.weak-algorithm", "DSA", () => ids.dsa.exportPublic()),
+    {
+      ...bot("a binary bot key", "bot-key.not-armored", "commit the armored form", () =>
+        ids.bot.exportPublic(false),
+      ),
+      severity: "warning",
+    },
+  ];
+}
+
+/** A binary key with one letter of its user ID changed: the self-signature no longer matches. */
+function tamperedUserId(id: Identities[keyof Identities], name: string): Buffer {
+  const key = Buffer.from(id.exportPublic(false));
+  const at = key.indexOf(`${name}@example.test`);
   key[at] = "k".charCodeAt(0);
   return key;
 }
@@ -666,6 +744,7 @@ describe("every rule", () => {
     expect(hits, JSON.stringify(findings, null, 1)).not.toEqual([]);
     expect(hits[0]!.severity).toBe(c.severity ?? "error");
     expect(hits[0]!.message.length).toBeGreaterThan(20);
+    if (c.message !== undefined) expect(hits.map((hit) => hit.message).join("\n")).toContain(c.message);
   });
 });
 
@@ -675,4 +754,22 @@ it("says how to renew an expired certificate: a new CSR beside the old .pem woul
   expect(expired.message).toContain(
     "remove this .pem and replace the CSR and its signature with a new key's (a new CSR beside the old .pem does not match it): `kaws admin renew --cluster prod --login alice` does it",
   );
+});
+
+it("names a key file whose v6 session-key packet is malformed as unreadable, and says why", async () => {
+  const path = "clusters/prod/node-key.pem.asc";
+  const { data } = await openpgp.unarmor(String(f()[path]));
+  // a v6 PKESK naming a v6 key (version octet 6) by 20 octets: no key has such a fingerprint
+  const malformed = Buffer.from(`c118061506${"ab".repeat(20)}19`, "hex");
+  const armored = openpgp.armor(openpgp.enums.armor.message, Buffer.concat([malformed, data as Uint8Array]));
+  const { findings } = await verifyTree(withFiles(f(), { [path]: armored }), { now: repo.now });
+  expect(findings.filter((x) => x.path === path)).toEqual([
+    {
+      rule: "key-file.unreadable",
+      severity: "error",
+      path,
+      message:
+        "not an encrypted OpenPGP message (a session-key packet naming a v6 key by a 20-octet fingerprint): regenerate it with the bot or `kaws cluster reencrypt`",
+    },
+  ]);
 });

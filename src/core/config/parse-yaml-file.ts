@@ -1,6 +1,7 @@
 import { isAlias, isNode, parseDocument, visit, type Document } from "yaml";
 import type { z } from "zod";
 import { KawsInputError } from "../findings.js";
+import type { ErrorRuleId } from "../rules-registry.js";
 
 /** A config is a few hundred bytes: anything much larger is refused before it is parsed. */
 const MAX_YAML_BYTES = 64 * 1024;
@@ -11,7 +12,12 @@ const MAX_YAML_BYTES = 64 * 1024;
  * aliases are refused outright (a config needs none, and they are how "billion laughs" and merge-key
  * bombs grow a few bytes into gigabytes); nothing here throws anything but a KawsInputError.
  */
-export function parseYamlFile<T>(bytes: Uint8Array, path: string, schema: z.ZodType<T>, rule: string): T {
+export function parseYamlFile<T>(
+  bytes: Uint8Array,
+  path: string,
+  schema: z.ZodType<T>,
+  rule: ErrorRuleId,
+): T {
   if (bytes.length > MAX_YAML_BYTES)
     throw new KawsInputError(
       rule,

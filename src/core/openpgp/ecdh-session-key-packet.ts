@@ -8,6 +8,7 @@ import {
   type KeyObject,
 } from "node:crypto";
 import type * as openpgp from "openpgp";
+import { TAG, writePacketHeader } from "./packet-header.js";
 
 /** PKCS#8 and SPKI DER of an X25519 key, up to its 32 key bytes (RFC 8410): no JWK anywhere. */
 const PKCS8_X25519_PREFIX = Buffer.from("302e020100300506032b656e04220420", "hex");
@@ -106,7 +107,7 @@ export function ecdhSessionKeyPacket(
   ]);
   shared.fill(0);
   kek.fill(0);
-  return Buffer.concat([Buffer.from([0xc1, ...packetLength(body.length)]), body]);
+  return Buffer.concat([writePacketHeader(TAG.pkesk, body.length), body]);
 }
 
 /**
@@ -124,9 +125,4 @@ function ephemeralX25519(): { privateKey: KeyObject; publicKey: Buffer } {
   der.fill(0);
   const spki = createPublicKey(privateKey).export({ type: "spki", format: "der" });
   return { privateKey, publicKey: spki.subarray(SPKI_X25519_PREFIX.length) };
-}
-
-function packetLength(length: number): number[] {
-  if (length < 192) return [length];
-  return [((length - 192) >> 8) + 192, (length - 192) & 0xff];
 }

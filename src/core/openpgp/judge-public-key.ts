@@ -2,9 +2,23 @@ import * as openpgp from "openpgp";
 import { uniqueBy } from "../unique-by.js";
 import { algorithmWeakness, describeAlgorithm, type KeyAlgorithm } from "./public-key-facts.js";
 
+/** What can be wrong with a key itself (rather than its file). */
+export type KeyProblemRule =
+  | "pubkey.revoked"
+  | "pubkey.expired"
+  | "pubkey.invalid"
+  | "pubkey.no-encryption-key"
+  | "pubkey.no-signing-key"
+  | "pubkey.weak-algorithm";
+
+interface KeyProblem {
+  readonly rule: KeyProblemRule;
+  readonly message: string;
+}
+
 export interface PublicKeyJudgement {
   readonly fingerprint: string;
-  readonly problems: readonly { rule: string; message: string }[];
+  readonly problems: readonly KeyProblem[];
   readonly expires: Date | null;
   readonly algorithms: readonly string[];
   /**
@@ -23,7 +37,7 @@ export async function judgePublicKey(
   now: Date,
   minRsaBits: number,
 ): Promise<PublicKeyJudgement> {
-  const problems: { rule: string; message: string }[] = [];
+  const problems: KeyProblem[] = [];
   const fingerprint = key.getFingerprint().toUpperCase();
   let expires: Date | null = null;
   let encryptionKeyId: string | null = null;
@@ -75,9 +89,9 @@ export async function judgePublicKey(
 }
 
 async function requireCapability(
-  problems: { rule: string; message: string }[],
+  problems: KeyProblem[],
   find: () => Promise<unknown>,
-  rule: string,
+  rule: KeyProblemRule,
   message: string,
 ): Promise<void> {
   try {

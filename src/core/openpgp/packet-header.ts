@@ -11,16 +11,46 @@ export function sessionKeyRecipient(body: Uint8Array): string {
     if (body.length < 10) throw new Error("a truncated session-key packet");
     return Buffer.from(body.subarray(1, 9)).toString("hex");
   }
-  if (version === 6) {
-    const length = body[1] ?? 0;
-    if (length === 0) return WILDCARD;
-    const keyVersion = body[2];
-    const fingerprint = body.subarray(3, 2 + length);
-    // v6 keys are named by the first 8 bytes of their fingerprint, v4 keys by the last 8
-    const id = keyVersion === 6 ? fingerprint.subarray(0, 8) : fingerprint.subarray(fingerprint.length - 8);
-    return Buffer.from(id).toString("hex");
-  }
+  if (version === 6) return v6SessionKeyRecipient(body);
   throw new Error(`an unknown session-key packet version ${version}`);
+}
+
+/** A fingerprint's size after its key version octet (RFC 9580 section 5.5.4). */
+const FINGERPRINT_OCTETS: Record<number, number> = { 4: 20, 6: 32 };
+
+/**
+ * RFC 9580 section 5.1.2: a size octet, then the key version and the fingerprint of the key (a v6
+ * key is named by its first 8 octets, a v4 key by its last 8), or size 0 for a hidden recipient;
+ * then at least the algorithm octet.
+ */
+function v6SessionKeyRecipient(body: Uint8Array): string {
+  const size = body[1];
+  if (size === undefined) throw new Error("a truncated session-key packet");
+  if (body.length < 2 + size + 1) throw new Error("a truncated session-key packet");
+  if (size === 0) return WILDCARD;
+  const keyVersion = body[2]!;
+  if (FINGERPRINT_OCTETS[keyVersion] !== size - 1)
+    throw new Error(`a session-key packet naming a v${keyVersion} key by a ${size - 1}-octet fingerprint`);
+  const fingerprint = body.subarray(3, 2 + size);
+  const id = keyVersion === 6 ? fingerprint.subarray(0, 8) : fingerprint.subarray(fingerprint.length - 8);
+  return Buffer.from(id).toString("hex");
+}
+
+/** A new-format packet header (RFC 9580 section 4.2.1), lengths in their shortest form. */
+export function writePacketHeader(tag: number, length: number): Uint8Array {
+  if (!Number.isInteger(length) || length < 0 || length > 0xffffffff)
+    throw new Error(`a packet length of ${length}`);
+  const first = 0xc0 | tag;
+  if (length < 192) return Uint8Array.of(first, length);
+  if (length < 8384) return Uint8Array.of(first, ((length - 192) >> 8) + 192, (length - 192) & 0xff);
+  return Uint8Array.of(
+    first,
+    0xff,
+    length >>> 24,
+    (length >>> 16) & 0xff,
+    (length >>> 8) & 0xff,
+    length & 0xff,
+  );
 }
 
 export interface PacketHeader {

@@ -1,5 +1,6 @@
 import { constants, createPublicKey, publicEncrypt, type KeyObject } from "node:crypto";
 import * as openpgp from "openpgp";
+import { TAG, writePacketHeader } from "./packet-header.js";
 
 /** An RSA encryption (sub)key, ready for node's crypto: its key ID and a key object made once. */
 export interface RsaRecipient {
@@ -59,19 +60,5 @@ export function rsaSessionKeyPacket(
     Buffer.from([recipient.algorithm, bits >> 8, bits & 0xff]),
     mpi,
   ]);
-  return Buffer.concat([packetHeader(1, body.length), body]);
-}
-
-/** A new-format packet header (RFC 9580 section 4.2.1). */
-function packetHeader(tag: number, length: number): Buffer {
-  if (length < 192) return Buffer.from([0xc0 | tag, length]);
-  if (length < 8384) return Buffer.from([0xc0 | tag, ((length - 192) >> 8) + 192, (length - 192) & 0xff]);
-  return Buffer.from([
-    0xc0 | tag,
-    0xff,
-    length >>> 24,
-    (length >> 16) & 0xff,
-    (length >> 8) & 0xff,
-    length & 0xff,
-  ]);
+  return Buffer.concat([writePacketHeader(TAG.pkesk, body.length), body]);
 }

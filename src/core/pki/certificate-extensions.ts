@@ -1,4 +1,12 @@
-import { childrenOf, contentOf, decodeOid, decodeString, readNode, toHex, type DerNode } from "./der.js";
+import {
+  childrenOf,
+  contentOf,
+  decodeOid,
+  decodeString,
+  readSingleNode,
+  toHex,
+  type DerNode,
+} from "./der.js";
 
 export const OID = {
   basicConstraints: "2.5.29.19",
@@ -61,15 +69,15 @@ export function decodeExtensions(der: Uint8Array, list: DerNode | undefined): Ce
         result.keyUsage = { flags: decodeBitString(value), critical };
         break;
       case OID.extKeyUsage:
-        result.extKeyUsage = childrenOf(value, readNode(value, 0)).map((node) =>
+        result.extKeyUsage = childrenOf(value, readSingleNode(value)).map((node) =>
           decodeOid(contentOf(value, node)),
         );
         break;
       case OID.subjectKeyId:
-        result.subjectKeyId = toHex(contentOf(value, readNode(value, 0)));
+        result.subjectKeyId = toHex(contentOf(value, readSingleNode(value)));
         break;
       case OID.authorityKeyId: {
-        const keyId = childrenOf(value, readNode(value, 0)).find((node) => node.tag === 0x80);
+        const keyId = childrenOf(value, readSingleNode(value)).find((node) => node.tag === 0x80);
         result.authorityKeyId = keyId ? toHex(contentOf(value, keyId)) : null;
         break;
       }
@@ -82,7 +90,7 @@ export function decodeExtensions(der: Uint8Array, list: DerNode | undefined): Ce
 }
 
 function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLength?: number } {
-  const fields = childrenOf(value, readNode(value, 0));
+  const fields = childrenOf(value, readSingleNode(value));
   const caField = fields.find((node) => node.tag === 0x01);
   const pathField = fields.find((node) => node.tag === 0x02);
   const ca = caField !== undefined && value[caField.contentStart] !== 0;
@@ -93,7 +101,7 @@ function decodeBasicConstraints(value: Uint8Array): { ca: boolean; pathLength?: 
 }
 
 function decodeBitString(value: Uint8Array): number {
-  const node = readNode(value, 0);
+  const node = readSingleNode(value);
   if (node.tag !== 0x03) throw new Error("keyUsage is not a BIT STRING");
   const bits = contentOf(value, node).subarray(1);
   let flags = 0;
@@ -104,7 +112,7 @@ function decodeBitString(value: Uint8Array): number {
 
 function decodeSubjectAltName(value: Uint8Array): { dns: string[]; ip: string[] } {
   const names = { dns: [] as string[], ip: [] as string[] };
-  for (const node of childrenOf(value, readNode(value, 0))) {
+  for (const node of childrenOf(value, readSingleNode(value))) {
     const content = contentOf(value, node);
     if (node.tag === 0x82) names.dns.push(decodeString(0x16, content));
     else if (node.tag === 0x87) names.ip.push(formatIp(content));

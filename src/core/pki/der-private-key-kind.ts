@@ -12,13 +12,14 @@ const OPTIONAL_TRAILERS = new Set([0xa0, 0x81, 0xa1]);
  * PrivateKeyInfo (OneAsymmetricKey), SEC1 ECPrivateKey, or PKCS#8 EncryptedPrivateKeyInfo under a
  * password-based scheme. Each is matched by its whole top-level shape, so certificates, CSRs and
  * public keys (a SEQUENCE that starts with a SEQUENCE, and no secret OCTET STRING) never are.
+ * Lengths are read as BER: OpenSSL loads a key whose lengths are padded or indefinite.
  */
 export function derPrivateKeyKind(der: Uint8Array): string | null {
   let items: DerNode[];
   try {
-    const outer = readNode(der, 0);
+    const outer = readNode(der, 0, "ber");
     if (outer.tag !== SEQUENCE) return null;
-    items = childrenOf(der, outer);
+    items = childrenOf(der, outer, "ber");
   } catch {
     return null;
   }
@@ -58,8 +59,8 @@ function smallInteger(der: Uint8Array, node: DerNode): number | null {
 /** The OID an AlgorithmIdentifier starts with, or null when it does not. */
 function firstOid(der: Uint8Array, sequence: DerNode): string | null {
   try {
-    const first = readNode(der, sequence.contentStart);
-    if (first.tag !== OID || first.end > sequence.end) return null;
+    const first = readNode(der, sequence.contentStart, "ber");
+    if (first.tag !== OID || first.end > sequence.contentEnd) return null;
     return decodeOid(contentOf(der, first));
   } catch {
     return null;

@@ -1,13 +1,17 @@
+import type { ErrorRuleId, RuleId } from "../rules-registry.js";
 import { sameBytes } from "../tree/repo-tree.js";
 import { KEY_USAGE, OID } from "./certificate-extensions.js";
 import { CLIENT_PROFILE_EXTENSIONS, DAY_MS, BACKDATE_MS } from "./client-profile.js";
 import { isSignedBy, type Certificate } from "./read-certificate.js";
 import type { CsrFacts } from "./read-csr.js";
 
-export interface CertificateProblem {
-  readonly rule: string;
+/** A rule a certificate breaks, and the sentence that says how. */
+export interface CertificateProblem<R extends RuleId = ErrorRuleId> {
+  readonly rule: R;
   readonly message: string;
 }
+
+export type AdminCertificateRule = Extract<RuleId, `admin-cert.${string}`>;
 
 /**
  * Judge an issued admin certificate against the CSR beside it, the cluster CA and the fixed client
@@ -19,9 +23,9 @@ export function judgeAdminCertificate(
   ca: Certificate | null,
   maxDays: number,
   now: Date,
-): CertificateProblem[] {
-  const problems: CertificateProblem[] = [];
-  const add = (rule: string, message: string) => problems.push({ rule, message });
+): CertificateProblem<AdminCertificateRule>[] {
+  const problems: CertificateProblem<AdminCertificateRule>[] = [];
+  const add = (rule: AdminCertificateRule, message: string) => problems.push({ rule, message });
   const { extensions } = certificate;
 
   if (ca !== null && !isSignedBy(certificate, ca))

@@ -1,11 +1,12 @@
 import { masterSans, type ClusterSpec } from "../config/cluster-spec.js";
+import type { ErrorRuleId } from "../rules-registry.js";
 import { KEY_USAGE, OID } from "./certificate-extensions.js";
 import { isoDay, type CertificateProblem } from "./judge-admin-certificate.js";
 import { isSignedBy, type Certificate } from "./read-certificate.js";
 
 const SOON_MS = 30 * 24 * 60 * 60 * 1000;
 
-function judgeDates(certificate: Certificate, now: Date, rule: string): CertificateProblem[] {
+function judgeDates(certificate: Certificate, now: Date, rule: ErrorRuleId): CertificateProblem[] {
   if (now > certificate.notAfter)
     return [{ rule, message: `the certificate expired on ${isoDay(certificate.notAfter)}` }];
   if (now < certificate.notBefore) return [{ rule, message: "the certificate is not valid yet" }];
@@ -39,7 +40,7 @@ export function judgeComponentCertificate(
   spec: ClusterSpec | null,
   now: Date,
 ): CertificateProblem[] {
-  const rule = `${role}-cert`;
+  const rule = `${role}-cert` as const;
   const problems = judgeDates(certificate, now, `${rule}.expired`);
   if (ca !== null && !isSignedBy(certificate, ca)) {
     problems.push({ rule: `${rule}.chain`, message: `${role}.pem is not signed by this cluster's ca.pem` });

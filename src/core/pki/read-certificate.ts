@@ -1,6 +1,6 @@
 import { X509Certificate as NativeCertificate, createHash, type KeyObject } from "node:crypto";
 import { decodeExtensions, type CertificateExtensions } from "./certificate-extensions.js";
-import { bytesOf, childrenOf, contentOf, decodeTime, readNode, toHex, type DerNode } from "./der.js";
+import { bytesOf, childrenOf, contentOf, decodeTime, readSingleNode, toHex, type DerNode } from "./der.js";
 import { readName, type DistinguishedName } from "./distinguished-name.js";
 import { readSinglePem } from "./pem.js";
 
@@ -42,7 +42,7 @@ export function readCertificate(bytes: Uint8Array): CertificateRead {
 
 export function certificateFromDer(der: Uint8Array<ArrayBuffer>): Certificate {
   const native = new NativeCertificate(der);
-  const [tbs] = childrenOf(der, readNode(der, 0));
+  const [tbs] = childrenOf(der, readSingleNode(der));
   if (tbs === undefined) throw new Error("no tbsCertificate");
   const fields = childrenOf(der, tbs);
   const offset = fields[0]?.tag === 0xa0 ? 1 : 0;

@@ -1,5 +1,5 @@
 import { decodeExtensions } from "./certificate-extensions.js";
-import { bytesOf, childrenOf, contentOf, decodeOid, readNode } from "./der.js";
+import { bytesOf, childrenOf, contentOf, decodeOid, readSingleNode, type DerNode } from "./der.js";
 import { describeKeyObject, publicKeyObject, type PublicKeyFacts } from "./describe-public-key.js";
 import { readName } from "./distinguished-name.js";
 import { readSinglePem } from "./pem.js";
@@ -48,8 +48,8 @@ export function readCsr(bytes: Uint8Array): CsrRead {
 }
 
 function csrFromDer(der: Uint8Array<ArrayBuffer>): CsrFacts {
-  const outer = readNode(der, 0);
-  if (outer.tag !== 0x30 || outer.end !== der.length) throw new Error("not a DER SEQUENCE");
+  const outer = readSingleNode(der);
+  if (outer.tag !== 0x30) throw new Error("not a DER SEQUENCE");
   const [info, algorithm, signature] = childrenOf(der, outer);
   if (info === undefined || algorithm === undefined || signature?.tag !== 0x03)
     throw new Error("not a CertificationRequest");
@@ -85,7 +85,7 @@ function csrFromDer(der: Uint8Array<ArrayBuffer>): CsrFacts {
 }
 
 /** The extensionRequest attribute ([0] attributes → SET → SEQUENCE OF Extension), if any. */
-function readExtensionRequest(der: Uint8Array, attributes: ReturnType<typeof readNode> | undefined) {
+function readExtensionRequest(der: Uint8Array, attributes: DerNode | undefined) {
   for (const attribute of attributes?.tag === 0xa0 ? childrenOf(der, attributes) : []) {
     const [type, values] = childrenOf(der, attribute);
     if (type && values && decodeOid(contentOf(der, type)) === EXTENSION_REQUEST) {

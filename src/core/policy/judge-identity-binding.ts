@@ -36,7 +36,7 @@ export async function judgeIdentityBinding(
         if (parsed.getFingerprint().toUpperCase() === fingerprint)
           return { login, fingerprint, method: "fingerprint" };
       } catch {
-        // an unreadable raw key proves nothing; fall through to key IDs
+        // an unreadable raw key proves nothing, and the key IDs beside it do not stand in for it
       }
       continue;
     }

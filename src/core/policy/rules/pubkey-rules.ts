@@ -5,6 +5,7 @@ import type { PublicKeyCache } from "../../openpgp/public-key-cache.js";
 import { readPublicKey } from "../../openpgp/read-public-key.js";
 import { BOT_KEY_PATH } from "../../tree/classify-path.js";
 import type { TreeEntry } from "../../tree/repo-tree.js";
+import type { RuleId } from "../../rules-registry.js";
 import { isLoaded } from "../repo-model.js";
 import { checkKeysAreOnePersonEach } from "./key-uniqueness-rules.js";
 
@@ -26,7 +27,28 @@ const READ_RULES = {
   "wrong-armor": "pubkey.unreadable",
 } as const;
 
-/** Read and judge one public key file (an admin's or the bot's). */
+/** The bot's key is judged by the same rules as an admin's, under ids of its own. */
+const BOT_KEY_RULES = {
+  "pubkey.secret-material": "bot-key.secret-material",
+  "pubkey.multiple-keys": "bot-key.multiple-keys",
+  "pubkey.unreadable": "bot-key.unreadable",
+  "pubkey.expired": "bot-key.expired",
+  "pubkey.revoked": "bot-key.revoked",
+  "pubkey.invalid": "bot-key.invalid",
+  "pubkey.no-encryption-key": "bot-key.no-encryption-key",
+  "pubkey.no-signing-key": "bot-key.no-signing-key",
+  "pubkey.weak-algorithm": "bot-key.weak-algorithm",
+  "pubkey.not-armored": "bot-key.not-armored",
+} as const satisfies Partial<Record<RuleId, RuleId>>;
+
+/** The rule of a key file: the admin's, or for the bot's key (no login) its own. */
+function keyFileRule<R extends keyof typeof BOT_KEY_RULES>(
+  rule: R,
+  login: string | null,
+): R | (typeof BOT_KEY_RULES)[R] {
+  return login === null ? BOT_KEY_RULES[rule] : rule;
+}
+
 export interface KeyCheckContext {
   readonly now: Date;
   readonly minRsaBits: number;
@@ -34,6 +56,7 @@ export interface KeyCheckContext {
   readonly keyCache?: PublicKeyCache;
 }
 
+/** Read and judge one public key file: an admin's, or the bot's when `login` is null. */
 export async function checkPublicKeyFile(
   entry: TreeEntry,
   login: string | null,
@@ -46,16 +69,17 @@ export async function checkPublicKeyFile(
       read.reason === "secret-material"
         ? "this is a SECRET key: remove it from the history now, consider it compromised, and commit only `gpg --armor --export FPR`"
         : "commit exactly one key made by `gpg --armor --export FPR`";
-    return { known: null, findings: [error(READ_RULES[read.reason], entry.path, `${read.detail}: ${fix}`)] };
+    const rule = keyFileRule(READ_RULES[read.reason], login);
+    return { known: null, findings: [error(rule, entry.path, `${read.detail}: ${fix}`)] };
   }
   const judgement = await judgePublicKey(read.key, context.now, context.minRsaBits);
   const findings = judgement.problems.map((p) =>
-    error(p.rule, entry.path, `${p.message} (key ${judgement.fingerprint})`),
+    error(keyFileRule(p.rule, login), entry.path, `${p.message} (key ${judgement.fingerprint})`),
   );
   if (!read.armored) {
     findings.push(
       warning(
-        "pubkey.not-armored",
+        keyFileRule("pubkey.not-armored", login),
         entry.path,
         "the key is binary; commit the armored form (`gpg --armor --export FPR`)",
       ),
@@ -105,7 +129,7 @@ export async function checkPublicKeys(
     );
   } else if (isLoaded(botKey)) {
     const result = await checkPublicKeyFile(botKey, null, context);
-    findings.push(...result.findings.map((f) => ({ ...f, rule: f.rule.replace(/^pubkey\./, "bot-key.") })));
+    findings.push(...result.findings);
     bot = result.known;
   }
   const unique = checkKeysAreOnePersonEach([...admins.values()], bot);
