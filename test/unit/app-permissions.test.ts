@@ -52,6 +52,8 @@ const ROUTES: [RegExp, [string, Access] | null][] = [
     ["pull_requests", "write"],
   ],
   [/^GET \/repos\/\{owner\}\/\{repo\}\/issues(\/\{issue_number\}\/(comments|events))?$/, ["issues", "read"]],
+  // whether a person can be assigned a reminder issue
+  [/^GET \/repos\/\{owner\}\/\{repo\}\/assignees\/\{assignee\}$/, ["issues", "read"]],
   [/^(POST|PATCH|DELETE) \/repos\/\{owner\}\/\{repo\}\/issues(\/|$)/, ["issues", "write"]],
   [
     /^POST \/repos\/\{owner\}\/\{repo\}\/actions\/workflows\/\{workflow_id\}\/dispatches$/,
