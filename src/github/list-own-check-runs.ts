@@ -1,14 +1,6 @@
 import { CHECK_NAME, externalIdPrefix } from "./publish-check-run.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
-
-/** One `kaws` check run this app wrote on a commit. */
-export interface OwnCheckRun {
-  readonly id: number;
-  readonly externalId: string;
-  /** GitHub's own time: the bot never sends `started_at`, so GitHub sets it at creation (null: unknown). */
-  readonly startedAt: Date | null;
-  readonly summary: string;
-}
+import type { OwnCheckRun } from "./own-check-run.js";
 
 /**
  * Every `kaws` check run this app (its app id) wrote on a commit for one pull request (its number

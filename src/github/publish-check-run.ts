@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { ANNOTATIONS_PER_REQUEST, type CheckRunReport } from "../core/report/check-run-report.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
-import type { OwnCheckRun } from "./list-own-check-runs.js";
+import type { OwnCheckRun } from "./own-check-run.js";
 
 export const CHECK_NAME = "kaws";
 const EXTERNAL_PREFIX = "kaws-bot";

@@ -1,7 +1,8 @@
 import type { CheckRunReport } from "../core/report/check-run-report.js";
 import { fetchIssueComments, type IssueComment } from "./fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
-import { listOwnCheckRuns, runsAfterHeadBreak, type OwnCheckRun } from "./list-own-check-runs.js";
+import { listOwnCheckRuns, runsAfterHeadBreak } from "./list-own-check-runs.js";
+import type { OwnCheckRun } from "./own-check-run.js";
 import { checkRunChange, publishCheckRun, type PublishResult } from "./publish-check-run.js";
 import { withRefLock, type RefLockTimings } from "./ref-lock.js";
 import { removeDuplicateStickies } from "./remove-duplicate-stickies.js";

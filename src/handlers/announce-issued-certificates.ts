@@ -3,7 +3,7 @@ import { issuedCertificatesIn, type IssuedCertificateRecord } from "../core/reco
 import { clusterFile } from "../core/tree/classify-path.js";
 import { fetchIssueComments } from "../github/fetch-pull-request-discussion.js";
 import type { RepoRef } from "../github/github-client.js";
-import type { ReconcileDeps } from "./reconcile-default-branch.js";
+import type { ReconcileDeps } from "./reconcile-deps.js";
 
 /** How many of the bot's latest commits are looked at: a crash leaves at most one unannounced. */
 const RECENT_COMMITS = 5;

@@ -14,7 +14,7 @@ import {
 import { approvalSignals, cancelsIn } from "../github/approval-signals.js";
 import type { IssueComment, Review } from "../github/fetch-pull-request-discussion.js";
 import type { GitHubClient, RepoRef } from "../github/github-client.js";
-import type { OwnCheckRun } from "../github/list-own-check-runs.js";
+import type { OwnCheckRun } from "../github/own-check-run.js";
 import { resolveMaintainers } from "../github/resolve-maintainers.js";
 
 export interface PullRequestApprovalInput {

@@ -12,7 +12,7 @@ import { listCommitsTouching } from "../github/list-commits-touching.js";
 import { loadBlobs } from "../github/load-blobs.js";
 import { prefetchTextBlobs } from "../github/prefetch-text-blobs.js";
 import { syncBotIssues } from "../github/sync-bot-issues.js";
-import type { ReconcileDeps } from "./reconcile-default-branch.js";
+import type { ReconcileDeps } from "./reconcile-deps.js";
 
 /** What the access picture and the reminders read: keys, config, certificates and requests. */
 const READ = new Set(["pubkey", "config", "admin-cert", "cluster-cert", "admin-csr"]);

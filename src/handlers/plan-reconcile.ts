@@ -21,7 +21,7 @@ import type { RepoTree } from "../core/tree/repo-tree.js";
 import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
 import { loadBlobs } from "../github/load-blobs.js";
-import type { ReconcileDeps } from "./reconcile-default-branch.js";
+import type { ReconcileDeps } from "./reconcile-deps.js";
 import { proveCsrApproval } from "./prove-csr-approval.js";
 import type { MergedApprovers } from "./recount-merged-pull-request.js";
 

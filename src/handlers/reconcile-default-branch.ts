@@ -1,4 +1,3 @@
-import type * as openpgp from "openpgp";
 import { fetchBranchHead } from "../github/fetch-branch-head.js";
 import type { RefusedCsr } from "../core/reconcile/plan-certificates.js";
 import type { FormerRecipient } from "../core/reconcile/plan-key-files.js";
@@ -12,16 +11,11 @@ import { classifyPath } from "../core/tree/classify-path.js";
 import { fetchTreeListing } from "../github/fetch-tree-listing.js";
 import type { RepoRef } from "../github/github-client.js";
 import { upsertBotIssue } from "../github/upsert-bot-issue.js";
-import type { EvaluationDeps } from "./evaluate-pull-request.js";
+import type { ReconcileDeps } from "./reconcile-deps.js";
 import { planReconcile, type ReconcilePlan } from "./plan-reconcile.js";
 import { announceIssuedCertificates } from "./announce-issued-certificates.js";
 import { describeFormerAdmins } from "./describe-former-admins.js";
 import { keepLifecycleIssues } from "./keep-lifecycle-issues.js";
-
-export interface ReconcileDeps extends EvaluationDeps {
-  /** The bot's decryption key (KAWS_BOT_KEY), or null when it is not configured. */
-  readonly botKey: () => Promise<openpgp.PrivateKey | null>;
-}
 
 /** The branch of the one pull request that proposes a reconcile commit the default branch refused. */
 const RECONCILE_BRANCH = "kaws/reconcile";

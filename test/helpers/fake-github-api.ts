@@ -73,6 +73,8 @@ interface Review {
 export function createFakeGitHubApi(options: FakeGitHubOptions) {
   const { repo } = options;
   const calls: RecordedCall[] = [];
+  /** Requests no route answered ("METHOD path"): each one fails the test that made it. */
+  const unknownRoutes: string[] = [];
   const checkRuns: CheckRun[] = [];
   const comments: Comment[] = [];
   const reviews: Review[] = [];
@@ -101,8 +103,9 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     title: pull.title,
     body: pull.body,
     user: { login: `${BOT_APP.slug}[bot]`, type: "Bot" },
-    head: { ref: pull.head, label: `${repo.owner}:${pull.head}` },
-    base: { ref: pull.base },
+    // GitHub lists each branch's tip of the moment
+    head: { ref: pull.head, sha: refs.get(`heads/${pull.head}`), label: `${repo.owner}:${pull.head}` },
+    base: { ref: pull.base, sha: refs.get(`heads/${pull.base}`) },
     html_url: `https://github.com/acme/cluster-keys/pull/${pull.number}`,
   });
   const resolveRef = (ref: string) => refs.get(`heads/${ref}`) ?? ref;
@@ -681,7 +684,9 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
       const match = routeMethod === method ? pattern.exec(path) : null;
       if (match) return reply(match, body);
     }
-    return [404, { message: `the fake GitHub has no route for ${method} ${path}` }];
+    // not GitHub's 404, which production code reads as "absent": the test fails (see test/setup.ts)
+    unknownRoutes.push(`${method} ${path}`);
+    return [501, { message: `the fake GitHub has no route for ${method} ${path}` }];
   }
 
   /**
@@ -696,10 +701,11 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     return reply;
   }
 
-  return {
+  const api = {
     handle,
     answer,
     calls,
+    unknownRoutes,
     checkRuns,
     comments,
     reviews,
@@ -809,4 +815,19 @@ export function createFakeGitHubApi(options: FakeGitHubOptions) {
     /** Calls made for the repository's content and reports (the token exchange excluded). */
     apiCalls: () => calls.filter((c) => !c.path.includes("/access_tokens")),
   };
+  liveFakes.add(api);
+  return api;
+}
+
+/** Every fake GitHub made in this test file, so test/setup.ts can check none was asked the unknown. */
+const liveFakes = new Set<{ readonly unknownRoutes: string[] }>();
+
+/**
+ * The requests no fake GitHub had a route for since the last call, emptied as they are read. A
+ * route a test leaves unanswered on purpose says so (`failNext`), so this is empty when all is well.
+ */
+export function takeUnknownRoutes(): string[] {
+  const unknown: string[] = [];
+  for (const fake of liveFakes) unknown.push(...fake.unknownRoutes.splice(0));
+  return unknown;
 }

@@ -9,16 +9,23 @@ const hostname = z
     /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/,
     "must be a lower-case DNS name",
   );
-const ipv4 = z.string().refine((value) => isIP(value) === 4, "must be an IPv4 address");
-const cidr = z.string().refine((value) => {
-  const [address, bits, extra] = value.split("/");
-  return (
-    extra === undefined &&
-    isIP(address ?? "") !== 0 &&
-    /^\d{1,3}$/.test(bits ?? "") &&
-    Number(bits) <= (isIP(address ?? "") === 4 ? 32 : 128)
-  );
-}, "must be a CIDR block such as 203.0.113.0/24");
+// the JSON Schema cannot carry these refinements: their descriptions say what kaws checks
+const ipv4 = z
+  .string()
+  .refine((value) => isIP(value) === 4, "must be an IPv4 address")
+  .describe("An IPv4 address such as 10.3.0.1 (kaws checks it; this schema only that it is a string).");
+const cidr = z
+  .string()
+  .refine((value) => {
+    const [address, bits, extra] = value.split("/");
+    return (
+      extra === undefined &&
+      isIP(address ?? "") !== 0 &&
+      /^\d{1,3}$/.test(bits ?? "") &&
+      Number(bits) <= (isIP(address ?? "") === 4 ? 32 : 128)
+    );
+  }, "must be a CIDR block such as 203.0.113.0/24")
+  .describe("A CIDR block such as 203.0.113.0/24 (kaws checks it; this schema only that it is a string).");
 const awsId = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}-[0-9a-f]{8,17}$`), `must look like ${prefix}-0abc1234`);
 const role = z.strictObject({

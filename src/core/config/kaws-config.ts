@@ -61,6 +61,10 @@ export const kawsConfigSchema = z
       })
       .default({ workflow: "provision.yml" }),
   })
+  // the JSON Schema cannot carry the cross-field check: its description says so
+  .describe(
+    "kaws-bot's configuration. renew_before_days must be less than admin_cert_days: kaws checks it, this schema cannot.",
+  )
   .superRefine((config, context) => {
     if (config.renew_before_days !== undefined && config.renew_before_days >= config.admin_cert_days)
       context.addIssue({

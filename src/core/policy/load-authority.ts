@@ -4,7 +4,8 @@ import type { PublicKeyCache } from "../openpgp/public-key-cache.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 import { buildRepoModel } from "./repo-model.js";
 import { checkConfig } from "./rules/config-rules.js";
-import { checkPublicKeys, type KnownKey } from "./rules/pubkey-rules.js";
+import type { KnownKey } from "./known-key.js";
+import { checkPublicKeys } from "./rules/pubkey-rules.js";
 
 export interface Authority {
   readonly config: KawsConfig;

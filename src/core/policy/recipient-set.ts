@@ -1,4 +1,4 @@
-import type { KnownKey } from "./rules/pubkey-rules.js";
+import type { KnownKey } from "./known-key.js";
 
 /** The keys every cluster private key must be encrypted to, indexed by the key ID each is reached by. */
 export interface RecipientSet {

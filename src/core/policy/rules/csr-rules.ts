@@ -5,7 +5,7 @@ import { certificateKeyWeakness } from "../../pki/describe-public-key.js";
 import { readCsr, type CsrFacts } from "../../pki/read-csr.js";
 import { clusterFile } from "../../tree/classify-path.js";
 import { isLoaded, type AdminFiles } from "../repo-model.js";
-import type { KnownKey } from "./pubkey-rules.js";
+import type { KnownKey } from "../known-key.js";
 import { allKeyIds } from "../../openpgp/public-key-facts.js";
 
 /** Groups that grant unrestricted control of a cluster: requests for them are called out. */

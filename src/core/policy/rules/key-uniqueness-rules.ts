@@ -1,5 +1,5 @@
 import { error, type Finding } from "../../findings.js";
-import type { KnownKey } from "./pubkey-rules.js";
+import type { KnownKey } from "../known-key.js";
 
 /** One primary key or subkey of a key file, by both of its names. */
 interface KeyPart {

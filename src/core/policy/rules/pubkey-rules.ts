@@ -1,4 +1,3 @@
-import type * as openpgp from "openpgp";
 import { error, warning, type Finding } from "../../findings.js";
 import { judgePublicKey } from "../../openpgp/judge-public-key.js";
 import type { PublicKeyCache } from "../../openpgp/public-key-cache.js";
@@ -8,17 +7,7 @@ import type { TreeEntry } from "../../tree/repo-tree.js";
 import type { RuleId } from "../../rules-registry.js";
 import { isLoaded } from "../repo-model.js";
 import { checkKeysAreOnePersonEach } from "./key-uniqueness-rules.js";
-
-export interface KnownKey {
-  readonly path: string;
-  readonly login: string | null;
-  readonly key: openpgp.PublicKey;
-  readonly fingerprint: string;
-  /** Lower-case hex ID of the (sub)key messages to this key are encrypted to; null when it has none. */
-  readonly encryptionKeyId: string | null;
-  /** True when the key passed every check (usable for verifying and as a recipient). */
-  readonly sound: boolean;
-}
+import type { KnownKey } from "../known-key.js";
 
 const READ_RULES = {
   "secret-material": "pubkey.secret-material",
