@@ -9,7 +9,9 @@ import { startWebhookServer } from "../test/helpers/probot.js";
 const [baseUrl, secret] = process.argv.slice(2);
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
-const server = await startWebhookServer({ baseUrl, secret, logLevel: "warn", production: true });
+// KAWS_WORKERS as `npm start` reads it (default: one worker thread per core, at most 4)
+const workers = process.env.KAWS_WORKERS ? Number(process.env.KAWS_WORKERS) : undefined;
+const server = await startWebhookServer({ baseUrl, secret, logLevel: "warn", production: true, workers });
 process.send!({ type: "listening", url: server.url });
 
 process.once("message", async () => {
