@@ -48,18 +48,19 @@ export async function adminInstallCommand(options: AdminInstallOptions, out: Out
     new Uint8Array(await read(clusterFile.spec(cluster), `${clusterFile.spec(cluster)} is missing`)),
     clusterFile.spec(cluster),
   );
-  const { keyPath, notes } = await chooseInstallKey({
-    certificate: new Uint8Array(certificate),
-    certificatePath: clusterFile.adminCert(cluster, login),
-    keyPath: adminKeyPath(repo, cluster, login, options.keyDir),
-    explicit: options.keyPath,
-  });
   const server = options.server ?? `https://${spec.api_domain}`;
   const host = new URL(server).hostname;
   const kubeconfig =
     options.kubeconfig ?? process.env.KUBECONFIG?.split(delimiter)[0] ?? join(homedir(), ".kube", "config");
 
   const document = await readKubeconfig(kubeconfig);
+  // only once the kubeconfig reads: choosing the renewed key renames it over the current one
+  const { keyPath, notes } = await chooseInstallKey({
+    certificate: new Uint8Array(certificate),
+    certificatePath: clusterFile.adminCert(cluster, login),
+    keyPath: adminKeyPath(repo, cluster, login, options.keyDir),
+    explicit: options.keyPath,
+  });
   const name = `kaws-${cluster}`;
   const user = `kaws-${cluster}-${login}`;
   const clusterEntry: Record<string, unknown> = {

@@ -101,10 +101,17 @@ export async function reconcileDefaultBranch(
     await announceIssuedCertificates(deps, target.repo, finalHead);
     await reportRefused(deps, target.repo, plan.refused, plan.problems);
     if (plan.former.length > 0) await reportFormerAdmins(deps, target, plan, plan.former);
-    await keepLifecycleIssues(deps, target.repo, finalHead, plan.renewBeforeDays);
     await provisionChangedClusters(deps, target, target.before ?? head, finalHead, plan.workflow);
     // no push to go by (the sweep, a command): a recent change no dispatch answered is made up for
     if (target.before === undefined) await provisionMissedChanges(deps, target, plan, finalHead);
+    // last, and never in the way: reminders and the access picture (a repository may have issues
+    // turned off, or GitHub may fail here) must not stop a commit's provisioning
+    await keepLifecycleIssues(deps, target.repo, finalHead, plan.renewBeforeDays).catch((cause: unknown) =>
+      log.warn(
+        { err: cause },
+        "expiry reminders and the access picture not updated: tried again with the next reconcile",
+      ),
+    );
     return result;
   }
   throw new Error(

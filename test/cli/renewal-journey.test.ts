@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, existsSync, writeFileSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -152,6 +152,14 @@ describe("renewing a certificate: renew, check, sign, install, kubectl", () => {
     expect(opensslVerify(built.pki.certificates.ca, newPem, "sslclient").status).toBe(0);
     const nextKey = readFileSync(nextKeyPath);
     expect(publicKeyOf(newPem, "x509").equals(publicKeyOf(nextKey, "pkey"))).toBe(true);
+
+    // a kubeconfig that does not read stops install before it touches a key: both stay as they were
+    const broken = join(keyDir, "broken-kubeconfig");
+    writeFileSync(broken, "clusters: [unclosed\n");
+    const refused = await kaws(["admin", "install", ...carol, "--key-dir", keyDir, "--kubeconfig", broken]);
+    expect(refused.status).toBe(2);
+    expect(existsSync(nextKeyPath)).toBe(true);
+    expect(readFileSync(keyPath).equals(nextKey)).toBe(false);
 
     const install = await kaws([
       "admin",

@@ -72,6 +72,19 @@ describe("dispatching provisioning", () => {
     expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "prod", ref: f.head }]);
   });
 
+  it("dispatches although GitHub refuses every issue (issues turned off): reminders never stand in its way", async () => {
+    const f = await pushChange(
+      { files: { "clusters/prod/cluster.yml": CLUSTER_YML.replace("count: 3}\nnodes", "count: 5}\nnodes") } },
+      1,
+      (fixture) => {
+        for (let i = 0; i < 8; i++)
+          fixture.github.failNext("POST", /\/issues$/, 410, "Issues are disabled for this repo");
+      },
+    );
+    expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "prod", ref: f.head }]);
+    expect(f.github.issues).toEqual([]);
+  });
+
   it("dispatches when cluster.yml changes", async () => {
     const f = await pushChange({
       files: { "clusters/prod/cluster.yml": CLUSTER_YML.replace("count: 3}\nnodes", "count: 5}\nnodes") },
