@@ -7,6 +7,7 @@ const TOPIC = /^<!-- kaws-bot:issue:([^>\s]+) -->/;
 
 interface OpenIssue {
   readonly number: number;
+  readonly nodeId: string;
   readonly title: string;
   readonly body: string;
 }
@@ -28,7 +29,12 @@ async function ownOpenIssues(
     const topic = TOPIC.exec(issue.body ?? "")?.[1];
     if (issue.pull_request !== undefined || issue.user?.login !== botLogin || topic === undefined) continue;
     if (!byTopic.has(topic))
-      byTopic.set(topic, { number: issue.number, title: issue.title, body: issue.body ?? "" });
+      byTopic.set(topic, {
+        number: issue.number,
+        nodeId: issue.node_id,
+        title: issue.title,
+        body: issue.body ?? "",
+      });
   }
   return byTopic;
 }
@@ -70,6 +76,7 @@ export async function syncBotIssues(
         body,
       });
       result.updated.push(reminder.topic);
+      result.nodeIds.set(reminder.topic, existing.nodeId);
     }
   }
   const wantedTopics = new Set(input.wanted.map((reminder) => reminder.topic));
@@ -90,7 +97,7 @@ interface SyncResult {
   readonly created: string[];
   readonly updated: string[];
   readonly closed: string[];
-  /** The GraphQL ids of the issues created, by topic. */
+  /** The GraphQL ids of the issues created or updated, by topic. */
   readonly nodeIds: Map<string, string>;
 }
 

@@ -47,6 +47,7 @@ export async function keepLifecycleIssues(
     families: ["access"],
     wanted: picture === null ? [] : [picture],
   });
+  // pinned when written: a pin lost to a crash or refused is tried again at its next change
   const pin = access.nodeIds.get("access");
   if (pin !== undefined) await pinIssue(deps, pin);
   const changed = [reminders, access].flatMap((r) => [...r.created, ...r.updated, ...r.closed]);

@@ -57,7 +57,9 @@ it("reminds each admin once, assigned, 14 days before the end; closes alice's wh
     const pictures = s.github.issues.filter((issue) => issue.title === "kaws: who can reach which cluster");
     expect(pictures.map((issue) => issue.state)).toEqual(["open"]);
     const picture = pictures[0]! as (typeof pictures)[number] & { node_id: string };
-    expect(s.github.pinned).toEqual([picture.node_id]);
+    // pinned when it was opened and again with each change (a lost pin is made up for)
+    expect(s.github.pinned.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(s.github.pinned)).toEqual(new Set([picture.node_id]));
     const row = (login: string) =>
       picture.body.split("\n").find((line) => line.startsWith(`| \`${login}\` |`))!;
     expect(row("alice")).toMatch(/\| `developers` \|.*\| `dave` \|$/); // approved by dave, from the bot's trailer
