@@ -63,6 +63,7 @@ export async function syncBotIssues(
     const body = `${markerOf(reminder.topic)}\n${reminder.body}`;
     const existing = open.get(reminder.topic);
     if (existing === undefined) {
+      if (reminder.onlyIfOpen === true) continue;
       const created = await createOnce(octokit, repo, input, reminder, body);
       if (created !== null) {
         result.created.push(reminder.topic);

@@ -70,3 +70,33 @@ it("reminds each admin once, assigned, 14 days before the end; closes alice's wh
     await s.stop();
   }
 });
+
+it("keeps alice's reminder open when her renewal merged but the bot would not sign it (no approval)", async () => {
+  const { csr } = makeCsr("/CN=alice/O=developers");
+  const s = await pullRequestScenario(ids(), repo(), {
+    author: "alice",
+    files: {
+      "clusters/prod/admins/alice.csr": csr,
+      "clusters/prod/admins/alice.csr.asc": ids().alice.detachSign(csr),
+    },
+    remove: ["clusters/prod/admins/alice.pem"],
+    gpgKeys: {},
+    botKey: true,
+  });
+  const day = (n: number) => s.minutes(n * 24 * 60);
+  try {
+    await s.pushToMain(day(80), { "clusters/README.md": "Clusters of acme.\n" });
+    const alice = s.github.issues.find((issue) => issue.body.includes("kaws-bot:issue:renew:alice"))!;
+    expect(alice.state).toBe("open");
+    await s.open(day(80));
+    await s.merge(day(81)); // merged with no approval: the bot refuses to issue the certificate
+    expect(s.mainFiles().has("clusters/prod/admins/alice.pem")).toBe(false);
+    expect(alice.state).toBe("open");
+    expect(alice.title).toBe("kaws: @alice, your renewal is waiting for its certificate");
+    expect(alice.body).toContain("- `clusters/prod/admins/alice.csr`");
+    // nobody else gets such an issue for a request of theirs: it is only ever kept, never opened
+    expect(s.github.issues.filter((issue) => issue.title.includes("waiting"))).toHaveLength(1);
+  } finally {
+    await s.stop();
+  }
+});

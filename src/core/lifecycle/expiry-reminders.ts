@@ -1,5 +1,5 @@
 import { readCertificate } from "../pki/read-certificate.js";
-import { CLUSTER_ROLES, classifyPath, type ClusterRole } from "../tree/classify-path.js";
+import { CLUSTER_ROLES, classifyPath, clusterFile, type ClusterRole } from "../tree/classify-path.js";
 import type { RepoTree } from "../tree/repo-tree.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -13,6 +13,8 @@ export interface Reminder {
   readonly body: string;
   /** Who it is for: assigned to them when GitHub allows it. */
   readonly assignee?: string;
+  /** Kept (updated) while open, never opened: a renewal under way keeps its reminder. */
+  readonly onlyIfOpen?: boolean;
 }
 
 interface Expiring {
@@ -52,6 +54,7 @@ export function expiryReminders(tree: RepoTree, now: Date, renewBeforeDays: numb
     ...[...admins]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([login, certs]) => renewalReminder(login, certs, now)),
+    ...waitingRenewals(tree, admins),
     ...[...servers]
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([cluster, certs]) => rotationReminder(cluster, certs, now)),
@@ -83,6 +86,36 @@ function renewalReminder(login: string, certs: Expiring[], now: Date): Reminder 
       "Commit what the command writes (a new CSR and its signature, your old `.pem` removed) in a pull request: it is a request, approved like any other. Once it merges and the bot has issued the new certificate, run `npx kaws admin install` for the cluster. This issue closes by itself when every certificate here is renewed.",
     ].join("\n"),
   };
+}
+
+/**
+ * A person whose certificate was removed by their renewal, and whose new CSR has no certificate
+ * yet (not merged yet is not this: the `.pem` is still on the branch then): their reminder stays
+ * open until the bot issues it — if it refused, its issue of files it will not handle says why.
+ */
+function waitingRenewals(tree: RepoTree, reminded: ReadonlyMap<string, unknown>): Reminder[] {
+  const waiting = new Map<string, string[]>();
+  for (const path of tree.keys()) {
+    const managed = classifyPath(path);
+    if (managed?.kind !== "admin-csr" || reminded.has(managed.login)) continue;
+    if (tree.has(clusterFile.adminCert(managed.cluster, managed.login))) continue;
+    waiting.set(managed.login, [...(waiting.get(managed.login) ?? []), path]);
+  }
+  return [...waiting]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([login, paths]) => ({
+      topic: `renew:${login}`,
+      assignee: login,
+      onlyIfOpen: true,
+      title: `kaws: @${login}, your renewal is waiting for its certificate`,
+      body: [
+        `@${login}, your renewal request is on the default branch, but its certificate is not issued yet:`,
+        "",
+        ...paths.sort().map((path) => `- \`${path}\``),
+        "",
+        "If the bot refused it (an approval too old, for one), its issue of files it will not handle says why: ask a maintainer to approve a fresh request. This issue closes by itself once the certificate is issued.",
+      ].join("\n"),
+    }));
 }
 
 function rotationReminder(cluster: string, certs: (Expiring & { role: ClusterRole })[], now: Date): Reminder {
