@@ -104,7 +104,7 @@ async function issuedBefore(octokit: GitHubClient, repo: RepoRef, input: ProofIn
   );
   const messages = history.map((commit) => commit.message);
   if (wasIssued(messages, { cluster: csr.cluster, login: csr.login, csrSha256: input.csrSha256 }))
-    return "a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin request`) approved in a pull request";
+    return "a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin renew`) approved in a pull request";
   if (history.length >= LEDGER_PAGE)
     return `the bot made ${LEDGER_PAGE} or more commits to this certificate: it cannot tell whether this CSR was issued before, so it refuses`;
   return null;

@@ -24,7 +24,7 @@ it("issues a certificate once per approved CSR: deleting it by a direct push doe
     expect(s.botCommits()).toHaveLength(1);
     const refused = s.github.issues.find((i) => i.title.includes("will not handle"));
     expect(refused?.body).toContain(
-      "`clusters/prod/admins/erin.csr`: a certificate was already issued for this exact CSR",
+      "`clusters/prod/admins/erin.csr`: a certificate was already issued for this exact CSR; a renewal needs a new key and CSR (`kaws admin renew`)",
     );
   } finally {
     await s.stop();
