@@ -7,9 +7,10 @@ import { useRepo } from "../helpers/use-repo.js";
 const { ids, repo } = useRepo();
 afterEach(() => nock.cleanAll());
 
-it("reminds each admin once, assigned, 14 days before the end; closes alice's when her renewal merges", async () => {
+/** Alice's renewal as `kaws admin renew` pushes it, as PR #7: a new CSR and signature, her `.pem` removed. */
+function aliceRenews() {
   const { csr } = makeCsr("/CN=alice/O=developers");
-  const s = await pullRequestScenario(ids(), repo(), {
+  return pullRequestScenario(ids(), repo(), {
     author: "alice",
     files: {
       "clusters/prod/admins/alice.csr": csr,
@@ -19,6 +20,10 @@ it("reminds each admin once, assigned, 14 days before the end; closes alice's wh
     gpgKeys: {},
     botKey: true,
   });
+}
+
+it("reminds each admin once, assigned, 14 days before the end; closes alice's when her renewal merges", async () => {
+  const s = await aliceRenews();
   const day = (n: number) => s.minutes(n * 24 * 60);
   const reminders = () => s.github.issues.filter((issue) => issue.body.includes("kaws-bot:issue:renew:"));
   try {
@@ -72,17 +77,7 @@ it("reminds each admin once, assigned, 14 days before the end; closes alice's wh
 });
 
 it("keeps alice's reminder open when her renewal merged but the bot would not sign it (no approval)", async () => {
-  const { csr } = makeCsr("/CN=alice/O=developers");
-  const s = await pullRequestScenario(ids(), repo(), {
-    author: "alice",
-    files: {
-      "clusters/prod/admins/alice.csr": csr,
-      "clusters/prod/admins/alice.csr.asc": ids().alice.detachSign(csr),
-    },
-    remove: ["clusters/prod/admins/alice.pem"],
-    gpgKeys: {},
-    botKey: true,
-  });
+  const s = await aliceRenews();
   const day = (n: number) => s.minutes(n * 24 * 60);
   try {
     await s.pushToMain(day(80), { "clusters/README.md": "Clusters of acme.\n" });

@@ -8,6 +8,18 @@ import { useRepo } from "../helpers/use-repo.js";
 const { ids, repo: built } = useRepo();
 afterEach(() => nock.cleanAll());
 
+/** A `kaws/provision/prod` success status on a commit, as `login` wrote it (the app is `kaws-bot[bot]`). */
+function provisionedStatus(sha: string, login: string) {
+  return {
+    sha,
+    context: "kaws/provision/prod",
+    state: "success",
+    description: "provisioning prod dispatched",
+    creator: { login, type: login.endsWith("[bot]") ? "Bot" : "User" },
+    created_at: new Date().toISOString(),
+  } as never;
+}
+
 async function pushChange(
   change: { files?: Files; remove?: string[] },
   deliveries = 1,
@@ -59,15 +71,7 @@ describe("dispatching provisioning", () => {
     const f = await pushChange(
       { files: { "clusters/prod/cluster.yml": CLUSTER_YML.replace("count: 3}\nnodes", "count: 5}\nnodes") } },
       1,
-      (fixture, head) =>
-        fixture.github.statuses.push({
-          sha: head,
-          context: "kaws/provision/prod",
-          state: "success",
-          description: "provisioning prod dispatched",
-          creator: { login: "mallory", type: "User" },
-          created_at: new Date().toISOString(),
-        } as never),
+      (fixture, head) => fixture.github.statuses.push(provisionedStatus(head, "mallory")),
     );
     expect(f.github.dispatches.map((d) => d.inputs)).toEqual([{ cluster: "prod", ref: f.head }]);
   });
@@ -243,17 +247,14 @@ describe("a cluster change whose push no process saw", () => {
   it("is left alone when the app's dispatch answered it, on its commit or on one after", async () => {
     for (const on of ["change", "later"] as const) {
       const f = await sweepAfterLostPush(3_600_000, (fixture) =>
-        fixture.github.statuses.push({
-          sha:
+        fixture.github.statuses.push(
+          provisionedStatus(
             on === "change"
               ? fixture.repo.required(fixture.github.refs.get("heads/main")!).parents[0]!
               : fixture.github.refs.get("heads/main")!,
-          context: "kaws/provision/prod",
-          state: "success",
-          description: "provisioned",
-          creator: { login: "kaws-bot[bot]", type: "Bot" },
-          created_at: new Date().toISOString(),
-        } as never),
+            "kaws-bot[bot]",
+          ),
+        ),
       );
       try {
         await sweeps(f.server, 2);
@@ -266,14 +267,7 @@ describe("a cluster change whose push no process saw", () => {
 
   it("is provisioned although a writer's look-alike status says it ran", async () => {
     const f = await sweepAfterLostPush(3_600_000, (fixture) =>
-      fixture.github.statuses.push({
-        sha: fixture.github.refs.get("heads/main")!,
-        context: "kaws/provision/prod",
-        state: "success",
-        description: "provisioning prod dispatched",
-        creator: { login: "mallory", type: "User" },
-        created_at: new Date().toISOString(),
-      } as never),
+      fixture.github.statuses.push(provisionedStatus(fixture.github.refs.get("heads/main")!, "mallory")),
     );
     try {
       await sweeps(f.server, 2);
