@@ -6,13 +6,13 @@ import type { WorkQueueStats } from "../src/github/work-queue.js";
 import { BOT_APP } from "../test/helpers/fake-github-api.js";
 import { startFakeGitHubServer } from "../test/helpers/fake-github-server.js";
 import type { FakeRepo } from "../test/helpers/fake-repo.js";
-import { postDelivery } from "../test/helpers/probot.js";
+import { APP_PRIVATE_KEY, postDelivery } from "../test/helpers/probot.js";
 import { percentile } from "./percentile.js";
 import { loadDeliveries, type LoadDelivery } from "./webhook-load-deliveries.js";
 import { buildLoadPullRequests, type LoadPullRequest } from "./webhook-load-pulls.js";
 
 const SECRET = "bench-load-secret";
-const APP = fileURLToPath(new URL("./webhook-load-app.ts", import.meta.url));
+const APP = fileURLToPath(new URL("./webhook-load-app.js", import.meta.url));
 
 export interface LoadRun {
   readonly installations: number;
@@ -145,8 +145,9 @@ async function sendAll(
 
 /** The app in a child process: its URL once it listens, and a way to wait until its work is done. */
 async function startApp(githubUrl: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", APP, githubUrl, SECRET], {
+  const child = spawn(process.execPath, [APP, githubUrl, SECRET], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
+    env: { ...process.env, KAWS_BENCH_APP_KEY: APP_PRIVATE_KEY },
   });
   const message = <T>(type: string) =>
     new Promise<T>((resolve, reject) => {
