@@ -7,6 +7,7 @@
 // counts, its warnings, the longest its event loop was held (a webhook waits that long to be
 // answered) and its peak RSS.
 import { createServer } from "node:net";
+import { setInterval } from "node:timers";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Writable } from "node:stream";
 import { pino } from "pino";
@@ -19,6 +20,14 @@ import { defaultWorkerCount } from "../dist/core/worker/change-evaluator.js";
 const [baseUrl, secret] = process.argv.slice(2);
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
+
+// the main thread's share of the peak: its V8 heap and the bytes outside it (buffers), at most
+const peak = { heapMiB: 0, externalMiB: 0 };
+setInterval(() => {
+  const usage = process.memoryUsage();
+  peak.heapMiB = Math.max(peak.heapMiB, usage.heapTotal / 2 ** 20);
+  peak.externalMiB = Math.max(peak.externalMiB, usage.external / 2 ** 20);
+}, 100).unref();
 
 const warnings = {};
 const log = pino(
@@ -62,6 +71,8 @@ process.once("message", async () => {
     warnings,
     eventLoopMaxMs: loopDelay.max / 1e6,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    mainHeapMiB: peak.heapMiB,
+    mainExternalMiB: peak.externalMiB,
   });
   await server.stop();
   process.disconnect();

@@ -25,6 +25,9 @@ export interface LoadRun {
   readonly drainMs: number;
   /** The app's process alone (the fake GitHub and the sender are in the bench's). */
   readonly peakRssMiB: number;
+  /** Of it, the main thread's V8 heap and the memory outside it (buffers) at their largest. */
+  readonly mainHeapMiB: number;
+  readonly mainExternalMiB: number;
   /** Pull requests whose head has no check run of the app at the end. */
   readonly lost: number;
   /** Heads with more than one check run of the app, and PRs with more than one sticky comment. */
@@ -102,6 +105,8 @@ async function loadRun(
       answerP99Ms: percentile(answerMs, 99),
       drainMs,
       peakRssMiB: drained.maxRssMiB,
+      mainHeapMiB: drained.mainHeapMiB,
+      mainExternalMiB: drained.mainExternalMiB,
       lost: runsPerHead.filter((n) => n === 0).length,
       duplicated: runsPerHead.filter((n) => n > 1).length + stickyPerPull.filter((n) => n > 1).length,
       refused: answers.filter((a) => a.status === 503).length,
@@ -166,6 +171,8 @@ async function startApp(githubUrl: string) {
       warnings: Record<string, number>;
       eventLoopMaxMs: number;
       maxRssMiB: number;
+      mainHeapMiB: number;
+      mainExternalMiB: number;
     }>("drained");
     child.send({ type: "drain" });
     return drained;

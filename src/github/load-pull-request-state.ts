@@ -8,6 +8,8 @@ import { fetchTreeListing } from "./fetch-tree-listing.js";
 import type { GitHubClient, RepoRef } from "./github-client.js";
 import { loadBlobs } from "./load-blobs.js";
 
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
 export interface PullRequestState {
   /** The default branch's commit whose config and keys judge the change. */
   readonly authorityCommit: string;
@@ -38,10 +40,15 @@ export async function loadPullRequestState(
     per_page: 1,
   });
   const authorityCommit = comparison.base_commit.sha;
+  const mergeBase = comparison.merge_base_commit.sha;
+  // read once for all the repository's PRs that ask meanwhile: a full commit SHA names it for good
+  const repoKey = `${repo.owner}/${repo.repo}`;
+  const ofCommit = <T>(what: string, sha: string, load: () => Promise<T>) =>
+    FULL_SHA.test(sha) ? cache.readOnce(repoKey, `${what} ${sha}`, load) : load();
   const [base, headListing, authority] = await Promise.all([
-    fetchTreeListing(octokit, repo, comparison.merge_base_commit.sha),
-    fetchTreeListing(octokit, repo, pull.headSha),
-    fetchAuthorityTree(octokit, repo, authorityCommit, cache),
+    ofCommit("listing", mergeBase, () => fetchTreeListing(octokit, repo, mergeBase)),
+    ofCommit("listing", pull.headSha, () => fetchTreeListing(octokit, repo, pull.headSha)),
+    ofCommit("authority", authorityCommit, () => fetchAuthorityTree(octokit, repo, authorityCommit, cache)),
   ]);
   const changes = diffManagedPaths(base, headListing);
   const { scan, skipped } = pathsToScan(addedOrModifiedPaths(base, headListing), headListing);
